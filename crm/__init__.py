@@ -1,0 +1,81 @@
+"""The co-production deal tracking CRM."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, request
+from flask_login import current_user
+
+from config import Config, config_for_environment
+from crm.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    config_class = config_class or config_for_environment()
+    app = Flask(__name__, instance_path=str(BASE_DIR / "instance"),
+                template_folder=str(BASE_DIR / "templates"))
+    app.config.from_object(config_class)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from crm.errors import register_error_handlers
+    register_error_handlers(app)
+    from crm.templating import register_template_helpers
+    register_template_helpers(app)
+    from crm.cli import crm_cli
+    app.cli.add_command(crm_cli)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from crm import access
+    from crm.models import consistency  # noqa: F401  (flush-time listeners)
+    from crm.sqlite import configure_sqlite
+
+    db.init_app(app)
+    migrate.init_app(app, db, compare_type=True, render_as_batch=True)
+    with app.app_context():
+        configure_sqlite(db.engine)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(access.load_user)
+    app.before_request(access.establish_viewer)
+
+    csrf.init_app(app)
+    limiter.init_app(app)
+    bootstrap.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+
+
+def _select_locale() -> str | None:
+    languages = Config.LANGUAGES
+    if current_user and current_user.is_authenticated and \
+            current_user.preferred_language in languages:
+        return current_user.preferred_language
+    return request.accept_languages.best_match(languages)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from crm.admin import bp as admin_bp
+    from crm.auth import bp as auth_bp
+    from crm.events import bp as events_bp
+    from crm.main import bp as main_bp
+    from crm.meetings import bp as meetings_bp
+    from crm.memoranda import bp as memoranda_bp
+    from crm.organizations import bp as organizations_bp
+    from crm.people import bp as people_bp
+    from crm.pipeline import bp as pipeline_bp
+    from crm.projects import bp as projects_bp
+    from crm.reports import bp as reports_bp
+
+    for bp in (auth_bp, main_bp, organizations_bp, people_bp, events_bp, projects_bp,
+               pipeline_bp, memoranda_bp, meetings_bp, reports_bp, admin_bp):
+        app.register_blueprint(bp)

@@ -1,0 +1,202 @@
+"""Who may see and do what: the one place visibility and permissions are decided.
+
+Visibility: an executive linked to an organization sees only the projects, memoranda and
+meetings (and what hangs off them: stage history, follow-ups, attachments) that the
+organization is party to. Every ORM SELECT goes through `_restrict_queries`, so lists,
+search, timelines, exports, PDFs and the API are all restricted the same way. Inside a
+request the viewer is whoever `establish_viewer` found; a request that has none sees
+nothing (fail closed). Outside requests (CLI, tests) queries are unrestricted unless
+`viewing_as` says otherwise.
+
+Archived rows are hidden from every top-level query too, unless a query asks for them
+with `.execution_options(include_archived=True)`.
+"""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import functools
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import abort, g, has_request_context
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+
+from crm.extensions import db
+from crm.models import (Attachment, FollowUp, Meeting, Memorandum, MemorandumParty, Project,
+                        ProjectParty, Role, StageChange, User, meeting_organizations,
+                        meeting_projects)
+from crm.models.base import ArchivableMixin
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What one user may see: everything, nothing, or one organization's deals."""
+
+    user_id: int | None
+    role: Role | None
+    organization_id: int | None = None
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.role in (Role.ADMIN, Role.STAFF) or (
+            self.role == Role.EXECUTIVE and self.organization_id is None)
+
+    @property
+    def sees_nothing(self) -> bool:
+        return self.role is None
+
+    @classmethod
+    def for_user(cls, user) -> Viewer:
+        if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+            return NOBODY
+        return cls(user.id, user.role, user.organization_id)
+
+
+NOBODY = Viewer(None, None)
+SYSTEM = Viewer(None, Role.ADMIN)
+_outside_request_viewer: contextvars.ContextVar[Viewer] = contextvars.ContextVar(
+    "crm_viewer", default=SYSTEM)
+
+
+def current_viewer() -> Viewer:
+    if has_request_context():
+        return g.get("crm_viewer", NOBODY)
+    return _outside_request_viewer.get()
+
+
+def establish_viewer() -> None:
+    """Called before every request, once Flask-Login knows the user."""
+    g.crm_viewer = Viewer.for_user(current_user)
+
+
+@contextlib.contextmanager
+def viewing_as(user_or_viewer) -> Iterator[Viewer]:
+    """Run queries as this user sees them (outside a request: CLI, tests, documents)."""
+    viewer = (user_or_viewer if isinstance(user_or_viewer, Viewer)
+              else Viewer.for_user(user_or_viewer))
+    if has_request_context():
+        previous = g.get("crm_viewer", NOBODY)
+        g.crm_viewer = viewer
+        try:
+            yield viewer
+        finally:
+            g.crm_viewer = previous
+    else:
+        token = _outside_request_viewer.set(viewer)
+        try:
+            yield viewer
+        finally:
+            _outside_request_viewer.reset(token)
+
+
+# --- visibility ------------------------------------------------------------------------
+
+def visible_project_ids(organization_id: int) -> sa.Select:
+    return sa.select(ProjectParty.project_id).where(ProjectParty.organization_id == organization_id)
+
+
+def visible_memorandum_ids(organization_id: int) -> sa.Select:
+    by_party = sa.select(MemorandumParty.memorandum_id).where(
+        MemorandumParty.organization_id == organization_id)
+    by_project = sa.select(Memorandum.id).where(
+        Memorandum.project_id.in_(visible_project_ids(organization_id)))
+    return sa.union(by_party, by_project)
+
+
+def visible_meeting_ids(organization_id: int) -> sa.Select:
+    by_org = sa.select(meeting_organizations.c.meeting_id).where(
+        meeting_organizations.c.organization_id == organization_id)
+    by_project = sa.select(meeting_projects.c.meeting_id).where(
+        meeting_projects.c.project_id.in_(visible_project_ids(organization_id)))
+    return sa.union(by_org, by_project)
+
+
+def _criteria_for(viewer: Viewer) -> list:
+    if viewer.sees_everything:
+        return []
+    if viewer.sees_nothing:
+        deny = lambda cls: sa.false()  # noqa: E731
+        return [with_loader_criteria(cls, deny, include_aliases=True)
+                for cls in (Project, Memorandum, Meeting, StageChange, FollowUp, Attachment)]
+    org = viewer.organization_id
+    return [
+        with_loader_criteria(Project, lambda cls: cls.id.in_(visible_project_ids(org)),
+                             include_aliases=True),
+        with_loader_criteria(StageChange, lambda cls: cls.project_id.in_(visible_project_ids(org)),
+                             include_aliases=True),
+        with_loader_criteria(Memorandum, lambda cls: cls.id.in_(visible_memorandum_ids(org)),
+                             include_aliases=True),
+        with_loader_criteria(Attachment,
+                             lambda cls: cls.memorandum_id.in_(visible_memorandum_ids(org)),
+                             include_aliases=True),
+        with_loader_criteria(Meeting, lambda cls: cls.id.in_(visible_meeting_ids(org)),
+                             include_aliases=True),
+        with_loader_criteria(FollowUp, lambda cls: cls.meeting_id.in_(visible_meeting_ids(org)),
+                             include_aliases=True),
+    ]
+
+
+_not_archived = with_loader_criteria(
+    ArchivableMixin, lambda cls: cls.archived_at.is_(None),
+    include_aliases=True, propagate_to_loaders=False)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _restrict_queries(state: ORMExecuteState) -> None:
+    if not state.is_select or state.is_column_load or state.is_relationship_load:
+        return
+    options = _criteria_for(current_viewer())
+    if not state.execution_options.get("include_archived", False):
+        options.append(_not_archived)
+    if options:
+        state.statement = state.statement.options(*options)
+
+
+# --- permissions -----------------------------------------------------------------------
+
+def can_edit(user) -> bool:
+    """Create, edit and archive contacts, projects, memoranda and meetings."""
+    return bool(getattr(user, "is_authenticated", False)) and user.role in (Role.ADMIN, Role.STAFF)
+
+
+def can_administer(user) -> bool:
+    """Users, pipeline stages, restoring archived records, the audit trail."""
+    return bool(getattr(user, "is_authenticated", False)) and user.role == Role.ADMIN
+
+
+def _requiring(check: Callable[[object], bool]):
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            if not check(current_user):
+                abort(403)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+editor_required = _requiring(can_edit)
+admin_required = _requiring(can_administer)
+
+
+def get_or_404(model, ident, *, include_archived: bool = False):
+    """Load one visible row by primary key; 404 if it does not exist, is archived (unless
+    asked for) or is not visible to the current viewer (never reveal existence)."""
+    try:
+        ident = int(ident)
+    except (TypeError, ValueError):
+        abort(404)
+    stmt = sa.select(model).where(model.id == ident).execution_options(
+        include_archived=include_archived)
+    obj = db.session.scalars(stmt).first()
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def load_user(session_token: str) -> User | None:
+    return db.session.scalars(sa.select(User).where(User.session_token == session_token)).first()

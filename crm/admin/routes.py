@@ -1,0 +1,74 @@
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+
+from crm import access, lifecycle
+from crm.admin import bp
+from crm.admin.forms import UserForm
+from crm.admin.services import ARCHIVABLE, archived, create_user, update_user
+from crm.errors import ValidationFailed
+from crm.extensions import db
+from crm.forms import submit
+from crm.models import User
+
+
+@bp.before_request
+@login_required
+@access.admin_required
+def _admins_only():
+    """Every page of this blueprint is for administrators."""
+
+
+@bp.get("/users")
+def users():
+    rows = db.session.scalars(sa.select(User).options(sa.orm.joinedload(User.organization))
+                              .order_by(User.name)).all()
+    return render_template("admin/users.html", users=rows)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def create_user_page():
+    form = UserForm()
+
+    def save():
+        values = form.values()
+        if not values["password"]:
+            raise ValidationFailed({"password": [_("A new user needs a password.")]})
+        return create_user(**values)
+
+    saved, user = submit(form, save)
+    if saved:
+        flash(_("User %(email)s created.", email=user.email), "success")
+        return redirect(url_for(".users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+def edit_user(user_id):
+    user = db.get_or_404(User, user_id)
+    form = UserForm(obj=user if request.method == "GET" else None)
+    if request.method == "GET":
+        form.organization_id.data = str(user.organization_id or "")
+        form.version.data = user.version
+    saved, _changes = submit(form, lambda: update_user(user, form.values(), form.version.data))
+    if saved:
+        flash(_("User %(email)s saved.", email=user.email), "success")
+        return redirect(url_for(".users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.get("/archive")
+def archive():
+    return render_template("admin/archive.html",
+                           groups={kind: archived(kind) for kind in ARCHIVABLE})
+
+
+@bp.post("/archive/<kind>/<int:object_id>/restore")
+def restore(kind, object_id):
+    model = ARCHIVABLE.get(kind) or abort(404)
+    obj = access.get_or_404(model, object_id, include_archived=True)
+    lifecycle.restore(obj)
+    db.session.commit()
+    flash(_("Restored."), "success")
+    return redirect(url_for(".archive"))

@@ -1,0 +1,65 @@
+"""Users and the archive: what only administrators change."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from crm import lifecycle
+from crm.errors import ValidationFailed
+from crm.extensions import db
+from crm.models import Event, Organization, Person, Role, User
+
+MIN_PASSWORD_LENGTH = 10
+
+# What the archive page lists and restores, by the name used in its URLs.
+ARCHIVABLE = {"organizations": Organization, "people": Person, "events": Event}
+
+
+def _validate_user(values: dict, user: User | None = None) -> None:
+    errors: dict[str, list[str]] = {}
+    email = values.get("email")
+    if email is not None:
+        clash = sa.select(User.id).where(User.email == User.normalize_email(email))
+        if user is not None:
+            clash = clash.where(User.id != user.id)
+        if db.session.scalar(clash) is not None:
+            errors["email"] = [str(_l("A user with this email already exists."))]
+    password = values.get("password")
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
+        errors["password"] = [str(_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))]
+    org_id = values.get("organization_id")
+    if org_id is not None and db.session.get(Organization, org_id) is None:
+        errors["organization_id"] = [str(_l("No such organization."))]
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def create_user(*, email: str, name: str, role: Role, password: str,
+                organization_id: int | None = None, active: bool = True) -> User:
+    _validate_user({"email": email, "password": password, "organization_id": organization_id})
+    user = User(email=email, name=name, role=Role(role), organization_id=organization_id,
+                active=active)
+    user.set_password(password)
+    return lifecycle.create(user)
+
+
+def update_user(user: User, values: dict, expected_version=None) -> dict:
+    """Change a user; a new password or deactivation ends the user's sessions."""
+    values = dict(values)
+    password = values.pop("password", None) or None
+    _validate_user({**values, "password": password}, user)
+    lifecycle.check_version(user, expected_version)
+    extra = {}
+    if password:
+        user.set_password(password)
+        extra["password"] = ["(changed)", "(changed)"]
+    if values.get("active") is False and user.active:
+        user.end_sessions()
+    return lifecycle.update(user, values, extra_changes=extra)
+
+
+def archived(kind: str) -> list:
+    model = ARCHIVABLE[kind]
+    return db.session.scalars(sa.select(model).where(model.archived_at.is_not(None))
+                              .order_by(model.archived_at.desc())
+                              .execution_options(include_archived=True)).all()

@@ -1,0 +1,66 @@
+"""`flask --app wsgi crm …` commands."""
+from __future__ import annotations
+
+import os
+
+import click
+import sqlalchemy as sa
+from flask.cli import AppGroup
+
+from crm.errors import ValidationFailed
+from crm.extensions import db
+from crm.models import Organization, Role
+
+crm_cli = AppGroup("crm", help="Co-production CRM commands.")
+
+
+def _fail_with(failure: ValidationFailed) -> None:
+    db.session.rollback()
+    for field, messages in failure.errors.items():
+        for message in messages:
+            click.echo(f"error: {field}: {message}", err=True)
+    raise SystemExit(2)
+
+
+@crm_cli.command("seed-demo")
+@click.option("--if-empty", is_flag=True,
+              help="Only when the database has no users yet (what `make run` does).")
+def seed_demo_command(if_empty):
+    """Load the demo data of the source documents (idempotent)."""
+    from crm.demo import DEMO_USERS, seed_demo
+    from crm.models import User
+    if if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(User)):
+        click.echo("The database already has users: demo data not loaded.")
+        return
+    created = seed_demo()
+    db.session.commit()
+    click.echo(f"Demo data ready ({created} new records).")
+    for email, password, role, _name, _org in DEMO_USERS:
+        click.echo(f"  {role:<10} {email:<28} password: {password}")
+
+
+@crm_cli.command("create-user")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--organization", "organization_name", help="Name of the user's organization.")
+@click.option("--name", help="Display name (defaults to the part of EMAIL before @).")
+def create_user_command(email, role, organization_name, name):
+    """Create a user. The password comes from CRM_PASSWORD, else it is prompted for."""
+    from crm.admin.services import create_user
+    organization_id = None
+    if organization_name:
+        org = db.session.scalars(sa.select(Organization).where(
+            sa.func.lower(Organization.name) == organization_name.strip().lower())).first()
+        if org is None:
+            raise click.BadParameter(f"no organization named {organization_name!r}",
+                                     param_hint="--organization")
+        organization_id = org.id
+    password = os.environ.get("CRM_PASSWORD") or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(email=email, name=name or email.split("@")[0], role=Role(role),
+                           password=password, organization_id=organization_id)
+    except ValidationFailed as failure:
+        _fail_with(failure)
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email}.")

@@ -1,0 +1,53 @@
+"""What every form view does the same way: run the service, commit once, and on bad input
+or a stale edit come back with the user's input and the messages at the fields."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+
+from crm.errors import StaleObject, ValidationFailed
+from crm.extensions import db
+
+
+def apply_errors(form: FlaskForm, failure: ValidationFailed) -> None:
+    """Put a service's {field: [messages]} next to the form's fields (or above the form)."""
+    for field_name, messages in failure.errors.items():
+        field = getattr(form, field_name, None)
+        if field is None or not hasattr(field, "errors"):
+            form.form_errors.extend(messages)
+            continue
+        field.errors = [*field.errors, *messages]
+
+
+def stale_message() -> str:
+    return _("Someone else changed this record since you opened it. Their version is shown "
+             "on the record page; your input is kept below: check it and save again.")
+
+
+def submit(form: FlaskForm, action: Callable[[], Any]) -> tuple[bool, Any]:
+    """Validate `form`; if valid run `action` (a service call) and commit.
+
+    Returns (True, result) when saved. Returns (False, None) when the input was invalid,
+    broke a domain rule or was stale: nothing is written, the errors are on the form and
+    the form keeps what the user typed (a stale form is moved to the stored version, so
+    saving again deliberately overwrites it)."""
+    if not form.validate_on_submit():
+        return False, None
+    try:
+        result = action()
+    except ValidationFailed as failure:
+        db.session.rollback()
+        apply_errors(form, failure)
+        return False, None
+    except StaleObject as stale:
+        db.session.rollback()
+        form.form_errors.append(stale_message())
+        if hasattr(form, "version"):
+            form.version.data = stale.obj.version
+        form.stale = True
+        return False, None
+    db.session.commit()
+    return True, result

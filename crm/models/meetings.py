@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.extensions import db
+from crm.models.base import (ArchivableMixin, TimestampMixin, UTCDateTime, VersionedMixin,
+                             enum_column, utcnow)
+from crm.models.events import Event
+from crm.models.organizations import Organization
+from crm.models.people import Person
+from crm.models.projects import Project
+
+
+class MeetingOutcome(enum.StrEnum):
+    POSITIVE = "positive"
+    NEUTRAL = "neutral"
+    NEGATIVE = "negative"
+
+
+meeting_organizations = sa.Table(
+    "meeting_organizations", db.metadata,
+    sa.Column("meeting_id", sa.ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("organization_id", sa.ForeignKey("organizations.id", ondelete="CASCADE"),
+              primary_key=True, index=True),
+)
+meeting_people = sa.Table(
+    "meeting_people", db.metadata,
+    sa.Column("meeting_id", sa.ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("person_id", sa.ForeignKey("people.id", ondelete="CASCADE"),
+              primary_key=True, index=True),
+)
+meeting_projects = sa.Table(
+    "meeting_projects", db.metadata,
+    sa.Column("meeting_id", sa.ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("project_id", sa.ForeignKey("projects.id", ondelete="CASCADE"),
+              primary_key=True, index=True),
+)
+
+
+class Meeting(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("events.id", ondelete="SET NULL"),
+                                                 index=True)
+    location: Mapped[str | None] = mapped_column(sa.String(200))
+    summary: Mapped[str] = mapped_column(sa.Text)
+    outcome: Mapped[MeetingOutcome] = mapped_column(
+        enum_column(MeetingOutcome, "meeting_outcome"), default=MeetingOutcome.NEUTRAL)
+    logged_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    event: Mapped[Event | None] = relationship()
+    logged_by: Mapped["User | None"] = relationship()  # noqa: F821
+    organizations: Mapped[list[Organization]] = relationship(
+        secondary=meeting_organizations, order_by=Organization.name)
+    people: Mapped[list[Person]] = relationship(secondary=meeting_people, order_by=Person.full_name)
+    projects: Mapped[list[Project]] = relationship(secondary=meeting_projects, order_by=Project.title)
+    follow_ups: Mapped[list[FollowUp]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="FollowUp.id")
+
+    def __repr__(self) -> str:
+        return f"<Meeting {self.id} {self.occurred_at:%Y-%m-%d %H:%M}>"
+
+
+class FollowUp(db.Model):
+    __tablename__ = "follow_ups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id", ondelete="CASCADE"),
+                                            index=True)
+    description: Mapped[str] = mapped_column(sa.String(500))
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"),
+                                                 index=True)
+    due_date: Mapped[date | None]
+    done: Mapped[bool] = mapped_column(default=False)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    meeting: Mapped[Meeting] = relationship(back_populates="follow_ups")
+    owner: Mapped["User | None"] = relationship()  # noqa: F821
+
+    def __repr__(self) -> str:
+        return f"<FollowUp {self.id} done={self.done}>"

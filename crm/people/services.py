@@ -1,0 +1,47 @@
+"""Creating and changing people (the same code for pages, API and CLI)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from crm import lifecycle
+from crm.errors import ValidationFailed
+from crm.extensions import db
+from crm.models import Organization, Person, fold
+from crm.reference import is_country
+
+
+def _validate(values: dict) -> None:
+    errors: dict[str, list[str]] = {}
+    if "full_name" in values and not (values["full_name"] or "").strip():
+        errors["full_name"] = [str(_l("A name is required."))]
+    if values.get("country") and not is_country(values["country"]):
+        errors["country"] = [str(_l("Unknown country code."))]
+    org_id = values.get("organization_id")
+    if org_id is not None and db.session.get(Organization, org_id) is None:
+        errors["organization_id"] = [str(_l("No such organization."))]
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def create_person(values: dict) -> Person:
+    _validate({"full_name": None, **values})
+    return lifecycle.create(Person(**values))
+
+
+def update_person(person: Person, values: dict, expected_version=None) -> dict:
+    _validate(values)
+    return lifecycle.update(person, values, expected_version)
+
+
+def find_people(q: str | None = None, *, organization_id=None, country=None, role=None) -> sa.Select:
+    stmt = sa.select(Person).options(sa.orm.joinedload(Person.organization))
+    if q:
+        stmt = stmt.where(Person.search_text.contains(fold(q), autoescape=True))
+    if organization_id:
+        stmt = stmt.where(Person.organization_id == organization_id)
+    if country:
+        stmt = stmt.where(Person.country == country)
+    if role:
+        stmt = stmt.where(Person.role == role)
+    return stmt.order_by(Person.full_name, Person.id)

@@ -1,0 +1,66 @@
+"""Jinja globals and filters shared by every template."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from crm import access
+from crm.reference import country_name, label
+
+# (endpoint, label): areas appear in the navigation once their blueprint exists.
+NAVIGATION = (
+    ("main.dashboard", _l("Dashboard")),
+    ("pipeline.board", _l("Pipeline")),
+    ("projects.index", _l("Projects")),
+    ("meetings.index", _l("Meetings")),
+    ("memoranda.index", _l("Memoranda")),
+    ("organizations.index", _l("Organizations")),
+    ("people.index", _l("People")),
+    ("events.index", _l("Events")),
+)
+ADMIN_NAVIGATION = (
+    ("admin.users", _l("Users")),
+    ("admin.archive", _l("Archive")),
+)
+
+
+def _nav(items):
+    return [(endpoint, text) for endpoint, text in items if endpoint in current_app.view_functions]
+
+
+def format_date(value: date | None) -> str:
+    return value.strftime("%-d %b %Y") if value else ""
+
+
+def format_datetime(value: datetime | None, tz: str = "UTC") -> str:
+    if not value:
+        return ""
+    return value.astimezone(ZoneInfo(tz)).strftime("%-d %b %Y, %H:%M %Z")
+
+
+def url_with(**changes) -> str:
+    """The current page's URL with some query arguments changed (pagination, filters)."""
+    args = request.args.to_dict(flat=True)
+    args.update({k: v for k, v in changes.items() if v is not None})
+    for key in [k for k, v in changes.items() if v is None]:
+        args.pop(key, None)
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters.update(date=format_date, datetime=format_datetime,
+                                 country=country_name, label=label)
+    app.jinja_env.globals.update(url_with=url_with)
+
+    @app.context_processor
+    def _globals():
+        return {
+            "navigation": _nav(NAVIGATION),
+            "admin_navigation": _nav(ADMIN_NAVIGATION) if access.can_administer(current_user) else [],
+            "can_edit": access.can_edit(current_user),
+            "can_administer": access.can_administer(current_user),
+        }
