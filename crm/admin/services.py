@@ -7,12 +7,13 @@ from flask_babel import lazy_gettext as _l
 from crm import lifecycle
 from crm.errors import ValidationFailed
 from crm.extensions import db
-from crm.models import Event, Organization, Person, Role, User
+from crm.models import Event, Meeting, Memorandum, Organization, Person, Project, Role, User
 
 MIN_PASSWORD_LENGTH = 10
 
 # What the archive page lists and restores, by the name used in its URLs.
-ARCHIVABLE = {"organizations": Organization, "people": Person, "events": Event}
+ARCHIVABLE = {"projects": Project, "memoranda": Memorandum, "meetings": Meeting,
+              "organizations": Organization, "people": Person, "events": Event}
 
 
 def _validate_user(values: dict, user: User | None = None) -> None:

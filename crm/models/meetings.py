@@ -63,6 +63,10 @@ class Meeting(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     follow_ups: Mapped[list[FollowUp]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="FollowUp.id")
 
+    @property
+    def display_name(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.summary[:60]}"
+
     def __repr__(self) -> str:
         return f"<Meeting {self.id} {self.occurred_at:%Y-%m-%d %H:%M}>"
 

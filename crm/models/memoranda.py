@@ -65,6 +65,10 @@ class Memorandum(TimestampMixin, VersionedMixin, ArchivableMixin, SearchableMixi
                            name="expiry_not_before_effect"),
     )
 
+    @property
+    def display_name(self) -> str:
+        return f"{self.reference} {self.title}"
+
     def search_terms(self):
         return [self.reference, self.title]
 

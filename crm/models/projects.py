@@ -115,6 +115,10 @@ class Project(TimestampMixin, VersionedMixin, ArchivableMixin, SearchableMixin, 
         sa.CheckConstraint("length(budget_currency) = 3", name="currency_code"),
     )
 
+    @property
+    def display_name(self) -> str:
+        return self.title
+
     def search_terms(self):
         return [self.title, self.original_title]
 
