@@ -10,7 +10,7 @@ from crm.extensions import db
 from crm.models import (DEFAULT_STAGES, Event, FollowUp, Meeting, MeetingOutcome, Memorandum,
                         MemorandumKind, MemorandumParty, MemorandumStatus, MemorandumTerm,
                         Organization, OrganizationAlias, OrganizationKind, PartyRole, Person,
-                        PersonRole, PipelineStage, Project, ProjectFormat, ProjectParty,
+                        PersonRole, PipelineStage, Project, ProjectFormat, ProjectStatus, ProjectParty,
                         ProjectPerson, CreditRole, Role, StageChange, User)
 
 # (email, password, role, name, organization name): printed by `make run`.
@@ -20,9 +20,10 @@ DEMO_USERS = (
     ("executive@crm.example", "demo-exec-pass", Role.EXECUTIVE, "Kenji Executive",
      "Tokyo New Cinema"),
 )
-CHINESE_COPRODUCER = "Chinese co-producer of “The Composer” (not named in the sources)"
-AIKA_KZ = "Kazakh co-producer of “Aika” (not named in the sources)"
-AIKA_RU = "Russian co-producer of “Aika” (not named in the sources)"
+# The sources do not name these companies; the demo says so rather than invent names.
+CHINESE_COPRODUCER = "Unnamed Chinese co-producer"
+AIKA_KZ = "Unnamed Kazakh co-producer"
+AIKA_RU = "Unnamed Russian co-producer"
 
 
 class _Seeder:
@@ -70,11 +71,14 @@ def seed_demo() -> int:
                           kind=OrganizationKind.PRODUCTION_COMPANY, country="JP", city="Tokyo")
     chinese = s.get_or_create(Organization, {"name": CHINESE_COPRODUCER},
                               kind=OrganizationKind.PRODUCTION_COMPANY, country="CN",
-                              notes="Placeholder: the source documents do not name the company.")
+                              notes="Kazakhfilm's partner for “The Composer”; the source "
+                                    "documents do not name the company.")
     aika_kz = s.get_or_create(Organization, {"name": AIKA_KZ}, kind=OrganizationKind.PRODUCTION_COMPANY,
-                              country="KZ", notes="Placeholder: not named in the source documents.")
+                              country="KZ", notes="Kazakh side of “Aika”; the source documents "
+                                                  "do not name the company.")
     aika_ru = s.get_or_create(Organization, {"name": AIKA_RU}, kind=OrganizationKind.PRODUCTION_COMPANY,
-                              country="RU", notes="Placeholder: not named in the source documents.")
+                              country="RU", notes="Russian side of “Aika”; the source documents "
+                                                  "do not name the company.")
     cannes_org = s.get_or_create(Organization, {"name": "Festival de Cannes"},
                                  kind=OrganizationKind.FESTIVAL, country="FR", city="Cannes")
     almaty_ff = s.get_or_create(Organization, {"name": "Almaty Film Festival"},
@@ -117,7 +121,7 @@ def seed_demo() -> int:
         last_activity_at=datetime(2018, 6, 1, 9, tzinfo=UTC))
     aika = s.get_or_create(
         Project, {"title": "Aika"}, original_title="Айка", format=ProjectFormat.FEATURE,
-        stage_id=stages["delivered"].id,
+        stage_id=stages["delivered"].id, status=ProjectStatus.COMPLETED,
         notes="Kazakh–Russian co-production; selected for the main competition of Cannes 2018.",
         last_activity_at=datetime(2018, 5, 8, 9, tzinfo=UTC))
     for project, org, role, share in (

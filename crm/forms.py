@@ -12,14 +12,35 @@ from crm.errors import StaleObject, ValidationFailed
 from crm.extensions import db
 
 
+def _resolve(form, path: str):
+    """'parties.1.share_percent' -> that subfield of the second party row (or None)."""
+    target = form
+    for part in path.split("."):
+        if part.isdigit():
+            entries = getattr(target, "entries", None)
+            target = entries[int(part)] if entries and int(part) < len(entries) else None
+        else:
+            target = getattr(target, "form", target)  # FormField -> its form
+            target = getattr(target, part, None)
+        if target is None:
+            return None
+    return target
+
+
 def apply_errors(form: FlaskForm, failure: ValidationFailed) -> None:
-    """Put a service's {field: [messages]} next to the form's fields (or above the form)."""
-    for field_name, messages in failure.errors.items():
-        field = getattr(form, field_name, None)
+    """Put a service's {field: [messages]} next to the form's fields: 'title' is a field,
+    'parties.1.share_percent' a field of a row, 'parties' a whole list (shown above its
+    rows through `form.section_errors`), anything else goes above the form."""
+    if not hasattr(form, "section_errors"):
+        form.section_errors = {}
+    for path, messages in failure.errors.items():
+        field = _resolve(form, path)
         if field is None or not hasattr(field, "errors"):
             form.form_errors.extend(messages)
-            continue
-        field.errors = [*field.errors, *messages]
+        elif hasattr(field, "entries"):
+            form.section_errors.setdefault(path, []).extend(messages)
+        else:
+            field.errors = [*field.errors, *messages]
 
 
 def stale_message() -> str:

@@ -1,7 +1,7 @@
 """Jinja globals and filters shared by every template."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, url_for
@@ -59,6 +59,8 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def _globals():
         return {
+            "today": datetime.now(UTC).date(),
+            "view_endpoints": current_app.view_functions,
             "navigation": _nav(NAVIGATION),
             "admin_navigation": _nav(ADMIN_NAVIGATION) if access.can_administer(current_user) else [],
             "can_edit": access.can_edit(current_user),

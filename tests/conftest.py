@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
@@ -44,7 +45,15 @@ class IsolatedClient(FlaskClient):
     in production, even though the test itself holds an app context for its factories."""
 
     def open(self, *args, **kwargs):
-        return contextvars.Context().run(FlaskClient.open, self, *args, **kwargs)
+        if not has_app_context():  # a redirect followed inside an isolated request
+            return FlaskClient.open(self, *args, **kwargs)
+        # Like a separate process: the request sees what the test committed, and the test
+        # then reads what the request wrote (no stale snapshot or identity map).
+        _db.session.commit()
+        try:
+            return contextvars.Context().run(FlaskClient.open, self, *args, **kwargs)
+        finally:
+            _db.session.expire_all()
 
 
 @pytest.fixture(scope="session")
@@ -96,6 +105,29 @@ def _empty_tables() -> None:
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as counted: ...; counted.n is the number of SQL statements."""
+    import contextlib
+
+    class Counter:
+        n = 0
+
+    @contextlib.contextmanager
+    def counting():
+        counter = Counter()
+
+        def before(*_args, **_kwargs):
+            counter.n += 1
+        engine = _db.engine
+        sa.event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", before)
+    return counting
 
 
 # --- forms with CSRF -------------------------------------------------------------------
@@ -198,6 +230,16 @@ def make_meeting(db):
     return make
 
 
+_HASHES: dict[str, str] = {}
+
+
+def _usual_password_hash() -> str:
+    if PASSWORD not in _HASHES:
+        from werkzeug.security import generate_password_hash
+        _HASHES[PASSWORD] = generate_password_hash(PASSWORD, method="scrypt")
+    return _HASHES[PASSWORD]
+
+
 @pytest.fixture
 def make_user(db):
     def make(role: Role | str = Role.STAFF, **overrides) -> User:
@@ -206,7 +248,10 @@ def make_user(db):
                   "name": f"Test {role.value}", "role": role}
         password = overrides.pop("password", PASSWORD)
         user = User(**{**values, **overrides})
-        user.set_password(password)
+        if password == PASSWORD:  # scrypt is slow on purpose: hash the usual one once
+            user.password_hash = _usual_password_hash()
+        else:
+            user.set_password(password)
         db.session.add(user)
         db.session.commit()
         return user

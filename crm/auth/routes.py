@@ -10,14 +10,14 @@ from crm.auth.services import authenticate
 from crm.extensions import db, limiter
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None, default: str | None = None) -> str:
     """Only redirect within this app (no open redirect through ?next=)."""
     if target:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") \
                 and not target.startswith("//") and "\\" not in target:
             return target
-    return url_for("main.dashboard")
+    return default or url_for("main.dashboard")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -35,13 +35,17 @@ def login():
             session.clear()  # a fresh session at login (no fixation)
             login_user(user, remember=form.remember.data)
             flash(_("Welcome, %(name)s.", name=user.name), "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    # The session lives in a signed cookie: only rotating the token makes a copy of the
+    # cookie (or a "remember me" cookie) useless. This signs the user out on every device.
+    current_user.end_sessions()
+    db.session.commit()
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))

@@ -1,14 +1,22 @@
 from flask import render_template, request
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from crm.main import bp
-from crm.main.services import directory_counts, search_everything
+from crm.main.services import (expiring_memoranda, my_follow_ups, projects_per_stage,
+                               recent_meetings, search_everything, stale_projects)
+from crm.models import utcnow
 
 
 @bp.get("/")
 @login_required
 def dashboard():
-    return render_template("main/dashboard.html", counts=directory_counts())
+    today = utcnow().date()
+    per_stage = projects_per_stage()
+    return render_template("main/dashboard.html", per_stage=per_stage,
+                           max_count=max([s.count for s in per_stage] + [1]),
+                           follow_ups=my_follow_ups(current_user, today),
+                           meetings=recent_meetings(), expiring=expiring_memoranda(today),
+                           stale=stale_projects())
 
 
 @bp.get("/search")

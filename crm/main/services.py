@@ -1,32 +1,95 @@
-"""The dashboard's figures and the one search box over every area."""
+"""The dashboard's panels and the one search box over every area. Every query goes
+through the access layer, so an executive's dashboard and results hold only their deals."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, timedelta
+
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
-from crm.models import Event, Organization, Person, fold
+from crm.models import (Event, FollowUp, Meeting, Memorandum, MemorandumParty, MemorandumStatus,
+                        Organization, Person, PipelineStage, Project, ProjectParty, ProjectStatus,
+                        fold, utcnow)
+from crm.projects.services import STALE_AFTER
 
 SEARCH_LIMIT = 20
+EXPIRY_WINDOW = timedelta(days=60)
+PANEL_ROWS = 8
+
+
+@dataclass
+class StageCount:
+    stage: PipelineStage
+    count: int
+
+
+def projects_per_stage() -> list[StageCount]:
+    counts = dict(db.session.execute(
+        sa.select(Project.stage_id, sa.func.count()).where(Project.status != ProjectStatus.DROPPED)
+        .group_by(Project.stage_id)).all())
+    stages = db.session.scalars(sa.select(PipelineStage).order_by(PipelineStage.position))
+    return [StageCount(stage, counts.get(stage.id, 0)) for stage in stages]
+
+
+def my_follow_ups(user, today: date) -> dict[str, list[FollowUp]]:
+    """The user's open follow-ups that are overdue or due within a week."""
+    rows = db.session.scalars(
+        sa.select(FollowUp).where(FollowUp.owner_id == user.id, FollowUp.done.is_(False),
+                                  FollowUp.due_date.is_not(None),
+                                  FollowUp.due_date <= today + timedelta(days=7))
+        .options(selectinload(FollowUp.meeting))
+        .order_by(FollowUp.due_date).limit(PANEL_ROWS * 2)).all()
+    return {"overdue": [f for f in rows if f.due_date < today],
+            "due": [f for f in rows if f.due_date >= today]}
+
+
+def recent_meetings() -> list[Meeting]:
+    return db.session.scalars(
+        sa.select(Meeting).options(selectinload(Meeting.event), selectinload(Meeting.projects),
+                                   selectinload(Meeting.organizations))
+        .order_by(Meeting.occurred_at.desc()).limit(PANEL_ROWS)).all()
+
+
+def expiring_memoranda(today: date) -> list[Memorandum]:
+    return db.session.scalars(
+        sa.select(Memorandum).where(Memorandum.status == MemorandumStatus.SIGNED,
+                                    Memorandum.expires_on.is_not(None),
+                                    Memorandum.expires_on >= today,
+                                    Memorandum.expires_on <= today + EXPIRY_WINDOW)
+        .order_by(Memorandum.expires_on).limit(PANEL_ROWS)).all()
+
+
+def stale_projects() -> list[Project]:
+    return db.session.scalars(
+        sa.select(Project).where(Project.status == ProjectStatus.ACTIVE,
+                                 Project.last_activity_at < utcnow() - STALE_AFTER)
+        .options(selectinload(Project.stage))
+        .order_by(Project.last_activity_at).limit(PANEL_ROWS)).all()
 
 
 def search_everything(q: str) -> dict[str, list]:
-    """Records whose names (Latin, local script, other spellings) or titles contain `q`.
-    Every query goes through the access layer like any other."""
+    """Records whose names (Latin, own script, other spellings), titles or references
+    contain `q`, case-insensitively in every script."""
     needle = fold(q)
     if not needle:
         return {}
     results = {}
-    for key, model, order in (("organizations", Organization, Organization.name),
-                              ("people", Person, Person.full_name),
-                              ("events", Event, Event.start_date.desc())):
+    for key, model, order, options in (
+            ("projects", Project, Project.title, [selectinload(Project.stage)]),
+            ("memoranda", Memorandum, Memorandum.reference, []),
+            ("organizations", Organization, Organization.name, []),
+            ("people", Person, Person.full_name, [selectinload(Person.organization)]),
+            ("events", Event, Event.start_date.desc(), [])):
         stmt = (sa.select(model).where(model.search_text.contains(needle, autoescape=True))
-                .order_by(order).limit(SEARCH_LIMIT))
+                .options(*options).order_by(order).limit(SEARCH_LIMIT))
         results[key] = db.session.scalars(stmt).all()
+    # Meeting notes are free text: matched as typed, and lower-cased for Latin script.
+    results["meetings"] = db.session.scalars(
+        sa.select(Meeting).where(sa.or_(Meeting.summary.contains(q.strip(), autoescape=True),
+                                        sa.func.lower(Meeting.summary).contains(
+                                            q.strip().lower(), autoescape=True)))
+        .options(selectinload(Meeting.event))
+        .order_by(Meeting.occurred_at.desc()).limit(SEARCH_LIMIT)).all()
     return results
-
-
-def directory_counts() -> dict[str, int]:
-    return {
-        key: db.session.scalar(sa.select(sa.func.count()).select_from(model))
-        for key, model in (("organizations", Organization), ("people", Person), ("events", Event))
-    }

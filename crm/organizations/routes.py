@@ -1,12 +1,15 @@
+import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from sqlalchemy.orm import selectinload
 
 from crm import access, lifecycle
 from crm.extensions import db
 from crm.forms import submit
-from crm.models import Organization, OrganizationKind
+from crm.models import Organization, OrganizationKind, Project, ProjectParty
 from crm.organizations import bp
+from crm.timeline import organization_timeline
 from crm.organizations.forms import OrganizationForm
 from crm.organizations.services import (create_organization, find_organizations,
                                         update_organization)
@@ -28,7 +31,11 @@ def index():
 @login_required
 def detail(organization_id):
     org = access.get_or_404(Organization, organization_id)
-    return render_template("organizations/detail.html", org=org)
+    projects = db.session.scalars(
+        sa.select(Project).join(ProjectParty).where(ProjectParty.organization_id == org.id)
+        .options(selectinload(Project.stage)).order_by(Project.title)).all()
+    return render_template("organizations/detail.html", org=org, projects=projects,
+                           timeline=organization_timeline(org))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -1,12 +1,15 @@
+import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from sqlalchemy.orm import selectinload
 
 from crm import access, lifecycle
 from crm.extensions import db
 from crm.forms import submit
-from crm.models import Person, PersonRole
+from crm.models import Person, PersonRole, Project, ProjectPerson
 from crm.people import bp
+from crm.timeline import person_timeline
 from crm.people.forms import PersonForm
 from crm.people.services import create_person, find_people, update_person
 
@@ -28,7 +31,12 @@ def index():
 @login_required
 def detail(person_id):
     person = access.get_or_404(Person, person_id)
-    return render_template("people/detail.html", person=person)
+    credits = db.session.scalars(
+        sa.select(ProjectPerson).join(Project).where(ProjectPerson.person_id == person.id)
+        .options(selectinload(ProjectPerson.project).selectinload(Project.stage))
+        .order_by(Project.title)).all()
+    return render_template("people/detail.html", person=person, credits=credits,
+                           timeline=person_timeline(person))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -1,1 +1,131 @@
-"""Routes of the projects area."""
+import sqlalchemy as sa
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
+
+from crm import access, lifecycle
+from crm.auth.routes import safe_next
+from crm.extensions import db
+from crm.forms import submit
+from crm.models import (Memorandum, PipelineStage, Project, ProjectParty, ProjectPerson,
+                        ProjectStatus)
+from crm.pipeline.services import (PipelineFilters, filter_choices, filtered_projects,
+                                   ordered_stages, with_board_details)
+from crm.projects import bp
+from crm.projects.forms import MoveForm, ProjectForm
+from crm.projects.services import (create_project, financing_warning, is_stale, move_to_stage,
+                                   update_project)
+from crm.timeline import project_timeline
+
+
+@bp.get("")
+@login_required
+def index():
+    filters = PipelineFilters.from_args(request.args)
+    stage_key = request.args.get("stage")
+    stmt = with_board_details(filtered_projects(filters))
+    if stage_key:
+        stmt = stmt.join(Project.stage).where(PipelineStage.key == stage_key)
+    page = db.paginate(stmt.order_by(Project.title, Project.id),
+                       per_page=current_app.config["PER_PAGE"], max_per_page=100)
+    return render_template("projects/index.html", page=page, filters=filters,
+                           stages=ordered_stages(), stage_key=stage_key,
+                           statuses=list(ProjectStatus), is_stale=is_stale, **filter_choices())
+
+
+@bp.get("/<int:project_id>")
+@login_required
+def detail(project_id):
+    project = db.session.scalars(
+        sa.select(Project).where(Project.id == project_id).options(
+            selectinload(Project.parties).selectinload(ProjectParty.organization),
+            selectinload(Project.people).selectinload(ProjectPerson.person),
+            selectinload(Project.stage), selectinload(Project.origin_event))).first()
+    if project is None:
+        access.get_or_404(Project, project_id)  # raises 404
+    memoranda = db.session.scalars(sa.select(Memorandum).where(Memorandum.project_id == project.id)
+                                   .order_by(Memorandum.reference)).all()
+    move_form = MoveForm(formdata=None, stage_id=project.stage_id, version=project.version)
+    return render_template("projects/detail.html", project=project, memoranda=memoranda,
+                           timeline=project_timeline(project), move_form=move_form,
+                           warning=financing_warning(project), stale=is_stale(project),
+                           stages=ordered_stages())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+@access.editor_required
+def create():
+    form = ProjectForm()
+    if request.method == "GET" and request.args.get("stage"):
+        stage = db.session.scalar(sa.select(PipelineStage.id).where(
+            PipelineStage.key == request.args["stage"]))
+        form.stage_id.data = stage
+    if request.method == "POST" and form.add_blank_row():
+        return render_template("projects/form.html", form=form, project=None)
+    saved, project = submit(form, lambda: create_project(
+        form.values(), form.party_rows(), form.person_rows(), actor=current_user))
+    if saved:
+        flash(_("Project “%(title)s” added.", title=project.title), "success")
+        return redirect(url_for(".detail", project_id=project.id))
+    return render_template("projects/form.html", form=form, project=None)
+
+
+@bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
+@login_required
+@access.editor_required
+def edit(project_id):
+    project = access.get_or_404(Project, project_id)
+    form = ProjectForm(obj=project if request.method == "GET" else None, editing=True)
+    if request.method == "GET":
+        form.origin_event_id.data = str(project.origin_event_id or "")
+        form.version.data = project.version
+        form.fill_rows(project)
+    elif form.add_blank_row():
+        return render_template("projects/form.html", form=form, project=project)
+    saved, _changes = submit(form, lambda: update_project(
+        project, form.values(), form.party_rows(), form.person_rows(),
+        expected_version=form.version.data))
+    if saved:
+        flash(_("Changes saved."), "success")
+        return redirect(url_for(".detail", project_id=project.id))
+    return render_template("projects/form.html", form=form, project=project)
+
+
+@bp.route("/<int:project_id>/move", methods=["GET", "POST"])
+@login_required
+@access.editor_required
+def move(project_id):
+    """Move to another stage; the plain-form path of the board's drag and drop."""
+    project = access.get_or_404(Project, project_id)
+    form = MoveForm(stage_id=project.stage_id, version=project.version) \
+        if request.method == "GET" else MoveForm()
+
+    def do_move():
+        stage = db.session.get(PipelineStage, form.stage_id.data)
+        return move_to_stage(project, stage, form.note.data, actor=current_user,
+                             expected_version=form.version.data or None)
+
+    saved, change = submit(form, do_move)
+    if saved:
+        if change is None:
+            flash(_("“%(title)s” is already in %(stage)s.", title=project.title,
+                    stage=project.stage.name), "info")
+        else:
+            flash(_("“%(title)s” moved to %(stage)s.", title=project.title,
+                    stage=project.stage.name), "success")
+        return redirect(safe_next(request.args.get("next"),
+                                  url_for(".detail", project_id=project.id)))
+    return render_template("projects/move.html", form=form, project=project)
+
+
+@bp.post("/<int:project_id>/archive")
+@login_required
+@access.editor_required
+def archive(project_id):
+    project = access.get_or_404(Project, project_id)
+    lifecycle.archive(project)
+    db.session.commit()
+    flash(_("“%(title)s” archived. An administrator can restore it.", title=project.title), "info")
+    return redirect(url_for(".index"))

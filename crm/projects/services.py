@@ -1,0 +1,181 @@
+"""Creating and changing co-production projects, their parties and people, and moving
+them through the pipeline. The same code serves the pages, the API and the CLI.
+
+Rules (checked here, before anything is written, so every path enforces them):
+- a title, a known stage and format; budget 0 or more with an ISO 4217 currency;
+- each party's share is above 0 and at most 100, the shares sum to at most 100, and an
+  organization is a party at most once;
+- every stage move is kept as history (from, to, who, when, note).
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from crm import audit, lifecycle
+from crm.errors import ValidationFailed
+from crm.extensions import db
+from crm.models import (Event, Organization, Person, PipelineStage, Project, ProjectParty,
+                        ProjectPerson, ProjectStatus, StageChange, utcnow)
+from crm.reference import is_currency
+
+STALE_AFTER = timedelta(days=30)
+
+
+def _validate(values: dict, parties: list[dict] | None, people: list[dict] | None,
+              project: Project | None = None) -> None:
+    errors: dict[str, list[str]] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(str(message))
+
+    if "title" in values and not (values["title"] or "").strip():
+        add("title", _l("A title is required."))
+    if "stage_id" in values and db.session.get(PipelineStage, values["stage_id"] or 0) is None:
+        add("stage_id", _l("Choose a stage."))
+    amount = values.get("budget_amount", project.budget_amount if project else None)
+    currency = values.get("budget_currency", project.budget_currency if project else None)
+    if amount is not None and Decimal(amount) < 0:
+        add("budget_amount", _l("Enter an amount of 0 or more."))
+    if currency and not is_currency(currency):
+        add("budget_currency", _l("Unknown currency code."))
+    if amount is not None and not currency:
+        add("budget_currency", _l("Give the currency of the budget."))
+    event_id = values.get("origin_event_id")
+    if event_id is not None and db.session.get(Event, event_id) is None:
+        add("origin_event_id", _l("No such event."))
+
+    if parties is not None:
+        seen, total = set(), Decimal(0)
+        for i, party in enumerate(parties):
+            row = party.get("row", i)
+            if db.session.get(Organization, party["organization_id"]) is None:
+                add(f"parties.{row}.organization_id", _l("No such organization."))
+            elif party["organization_id"] in seen:
+                add(f"parties.{row}.organization_id", _l("This organization is already a party."))
+            seen.add(party["organization_id"])
+            share = party.get("share_percent")
+            if share is not None:
+                share = Decimal(share)
+                if not Decimal(0) < share <= Decimal(100):
+                    add(f"parties.{row}.share_percent", _l("A share is above 0 and at most 100."))
+                else:
+                    total += share
+        if total > 100:
+            add("parties", _l("The shares add up to %(total)s %%; they may not exceed 100 %%.",
+                              total=f"{total:g}"))
+    if people is not None:
+        seen_credits = set()
+        for i, credit in enumerate(people):
+            row = credit.get("row", i)
+            if db.session.get(Person, credit["person_id"]) is None:
+                add(f"people.{row}.person_id", _l("No such person."))
+            key = (credit["person_id"], credit["role"])
+            if key in seen_credits:
+                add(f"people.{row}.person_id", _l("This person already has this credit."))
+            seen_credits.add(key)
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def _set_parties(project: Project, parties: list[dict]) -> dict:
+    before = [(p.organization_id, p.role.value, str(p.share_percent) if p.share_percent else None)
+              for p in project.parties]
+    current = {p.organization_id: p for p in project.parties}
+    rows = []
+    for party in parties:
+        row = current.get(party["organization_id"]) or ProjectParty(
+            organization_id=party["organization_id"])
+        row.role = party["role"]
+        row.share_percent = Decimal(party["share_percent"]) if party.get("share_percent") is not None else None
+        rows.append(row)
+    project.parties = rows
+    after = [(p.organization_id, p.role.value, str(p.share_percent) if p.share_percent else None)
+             for p in rows]
+    return {"parties": [before, after]} if before != after else {}
+
+
+def _set_people(project: Project, people: list[dict]) -> dict:
+    before = [(c.person_id, c.role.value) for c in project.people]
+    current = {(c.person_id, c.role): c for c in project.people}
+    project.people = [current.get((c["person_id"], c["role"])) or
+                      ProjectPerson(person_id=c["person_id"], role=c["role"]) for c in people]
+    after = [(c.person_id, c.role.value) for c in project.people]
+    return {"people": [before, after]} if before != after else {}
+
+
+def create_project(values: dict, parties: list[dict] = (), people: list[dict] = (),
+                   *, actor=None) -> Project:
+    """A new project in its first stage, with that first stage recorded as history."""
+    values = dict(values)
+    if not values.get("stage_id"):
+        values["stage_id"] = db.session.scalar(
+            sa.select(PipelineStage.id).order_by(PipelineStage.position).limit(1))
+    _validate({"title": None, **values}, list(parties), list(people))
+    project = Project(**values)
+    _set_parties(project, list(parties))
+    _set_people(project, list(people))
+    project.stage_changes = [StageChange(to_stage_id=values["stage_id"],
+                                         changed_by_id=getattr(actor, "id", None),
+                                         note=str(_l("Project created")))]
+    project.last_activity_at = utcnow()
+    return lifecycle.create(project)
+
+
+def update_project(project: Project, values: dict, parties: list[dict] | None = None,
+                   people: list[dict] | None = None, expected_version=None) -> dict:
+    """Change a project's fields (not its stage: see `move_to_stage`)."""
+    values = {k: v for k, v in values.items() if k != "stage_id"}
+    _validate(values, parties, people, project)
+    lifecycle.check_version(project, expected_version)
+    extra = {}
+    if parties is not None:
+        extra.update(_set_parties(project, parties))
+    if people is not None:
+        extra.update(_set_people(project, people))
+    if extra:
+        project.last_activity_at = utcnow()
+    return lifecycle.update(project, values, extra_changes=extra)
+
+
+def move_to_stage(project: Project, stage: PipelineStage, note: str | None = None, *,
+                  actor=None, expected_version=None) -> StageChange | None:
+    """Move `project` to `stage` and keep the move in its history. Moving to the stage it
+    is already in changes nothing and returns None."""
+    lifecycle.check_version(project, expected_version)
+    if note is not None and len(note) > 2000:
+        raise ValidationFailed({"note": [str(_l("A note may be at most 2000 characters."))]})
+    if stage.id == project.stage_id:
+        return None
+    old_key = project.stage.key
+    change = StageChange(from_stage_id=project.stage_id, to_stage_id=stage.id,
+                         changed_by_id=getattr(actor, "id", None), note=note or None)
+    project.stage_changes.append(change)
+    project.stage = stage
+    project.last_activity_at = utcnow()
+    db.session.flush()
+    audit.record("stage_move", project, {"stage": [old_key, stage.key],
+                                         **({"note": [None, note]} if note else {})}, actor=actor)
+    return change
+
+
+def financing_warning(project: Project) -> str | None:
+    """A visible warning when an active project's shares are given but do not make 100 %."""
+    shares = [p.share_percent for p in project.parties if p.share_percent is not None]
+    if project.status != ProjectStatus.ACTIVE or not shares:
+        return None
+    total = sum(shares, Decimal(0))
+    if total != 100:
+        return str(_l("The financing shares add up to %(total)s %%, not 100 %%.",
+                      total=f"{total.normalize():f}"))
+    return None
+
+
+def is_stale(project: Project, now=None) -> bool:
+    """Nothing happened on an active project for 30 days."""
+    now = now or utcnow()
+    return project.status == ProjectStatus.ACTIVE and project.last_activity_at is not None \
+        and now - project.last_activity_at > STALE_AFTER
