@@ -42,7 +42,10 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # Idle timeout (refreshed by every request) and absolute lifetime of a sign-in.
+    PERMANENT_SESSION_LIFETIME = CRM_SESSION_IDLE = timedelta(
+        minutes=int(os.environ.get("CRM_SESSION_IDLE_MINUTES", 4 * 60)))
+    CRM_SESSION_ABSOLUTE = timedelta(hours=int(os.environ.get("CRM_SESSION_ABSOLUTE_HOURS", 24)))
 
     MAX_CONTENT_LENGTH = 11 * 1024 * 1024  # attachments are at most 10 MB
     UPLOAD_DIR = os.environ.get("CRM_UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
@@ -61,11 +64,14 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls) -> None:
-        if not os.environ.get("SECRET_KEY"):
+        secret = os.environ.get("SECRET_KEY", "").strip()
+        if not secret or secret == "dev-only-not-secret":
             raise RuntimeError(
                 "CRM_ENV=production needs SECRET_KEY: set it to a long random value, "
                 "e.g. SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')"
             )
+        # Read now rather than when this module was imported: the environment counts.
+        cls.SECRET_KEY = secret
 
 
 class TestConfig(Config):

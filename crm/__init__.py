@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_login import current_user
 
 from config import Config, config_for_environment
@@ -25,6 +25,8 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     from crm.errors import register_error_handlers
     register_error_handlers(app)
+    from crm.security import init_security
+    init_security(app)
     from crm.templating import register_template_helpers
     register_template_helpers(app)
     from crm.cli import crm_cli
@@ -56,6 +58,8 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _select_locale() -> str | None:
+    if not has_request_context():  # CLI, background work: the default language
+        return None
     languages = Config.LANGUAGES
     if current_user and current_user.is_authenticated and \
             current_user.preferred_language in languages:

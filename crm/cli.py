@@ -22,6 +22,29 @@ def _fail_with(failure: ValidationFailed) -> None:
     raise SystemExit(2)
 
 
+@crm_cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup_command(path):
+    """Copy the SQLite database to PATH while the app keeps running."""
+    from pathlib import Path
+    from crm.backup import backup_sqlite
+    try:
+        pages = backup_sqlite(Path(path))
+    except (RuntimeError, FileExistsError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up {pages} pages to {path}.")
+
+
+@crm_cli.command("export-json")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def export_json_command(path):
+    """Write everything (archived rows included, no secrets) to one JSON file."""
+    from pathlib import Path
+    from crm.backup import export_json
+    counts = export_json(Path(path))
+    click.echo(f"Exported {sum(counts.values())} rows from {len(counts)} tables to {path}.")
+
+
 @crm_cli.command("seed-demo")
 @click.option("--if-empty", is_flag=True,
               help="Only when the database has no users yet (what `make run` does).")
