@@ -16,8 +16,11 @@ $(VENV)/.installed: requirements.txt $(BIN)/activate
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(BIN)/activate
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt tests/e2e/package-lock.json $(BIN)/activate
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@# axe-core for the browser tests' accessibility checks (test-only, never served)
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/e2e --no-audit --no-fund --silent; \
+	 else echo "npm not found: the accessibility checks will be skipped"; fi
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed

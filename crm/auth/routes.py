@@ -20,8 +20,19 @@ def safe_next(target: str | None, default: str | None = None) -> str:
     return default or url_for("main.dashboard")
 
 
+def _failed(response) -> bool:
+    """Only failed sign-ins count against the limits (a success redirects)."""
+    return response.status_code != 302
+
+
+def _account_key() -> str:
+    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"], deduct_when=_failed)  # per address
+@limiter.limit("5 per minute; 20 per hour", methods=["POST"], deduct_when=_failed,
+               key_func=_account_key)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
