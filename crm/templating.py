@@ -25,6 +25,8 @@ NAVIGATION = (
 ADMIN_NAVIGATION = (
     ("admin.users", _l("Users")),
     ("admin.archive", _l("Archive")),
+    ("admin.audit_trail", _l("Audit trail")),
+    ("pipeline.stages", _l("Pipeline stages")),
 )
 
 

@@ -1,3 +1,5 @@
+from datetime import UTC, date, datetime, time, timedelta
+
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,7 +12,7 @@ from crm.admin.services import ARCHIVABLE, archived, create_user, update_user
 from crm.errors import ValidationFailed
 from crm.extensions import db
 from crm.forms import submit
-from crm.models import User
+from crm.models import AuditEntry, User
 
 
 @bp.before_request
@@ -72,3 +74,33 @@ def restore(kind, object_id):
     db.session.commit()
     flash(_("Restored."), "success")
     return redirect(url_for(".archive"))
+
+
+@bp.get("/audit")
+def audit_trail():
+    """The audit trail, newest first, filtered by who, what and when."""
+    args = request.args
+    stmt = sa.select(AuditEntry)
+    if args.get("actor"):
+        stmt = stmt.where(AuditEntry.actor_email.contains(args["actor"].strip().lower(),
+                                                          autoescape=True))
+    if args.get("action"):
+        stmt = stmt.where(AuditEntry.action == args["action"])
+    if args.get("object_type"):
+        stmt = stmt.where(AuditEntry.object_type == args["object_type"])
+    if args.get("object_id", "").isdigit():
+        stmt = stmt.where(AuditEntry.object_id == int(args["object_id"]))
+    for name, compare in (("since", lambda c, d: c >= d), ("until", lambda c, d: c < d)):
+        try:
+            day = date.fromisoformat(args.get(name, ""))
+        except ValueError:
+            continue
+        bound = datetime.combine(day + timedelta(days=1 if name == "until" else 0), time(), UTC)
+        stmt = stmt.where(compare(AuditEntry.at, bound))
+    page = db.paginate(stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()),
+                       per_page=50, max_per_page=200)
+    actions = db.session.scalars(sa.select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
+    types = db.session.scalars(sa.select(AuditEntry.object_type).where(
+        AuditEntry.object_type.is_not(None)).distinct().order_by(AuditEntry.object_type)).all()
+    return render_template("admin/audit.html", page=page, actions=actions, types=types,
+                           args=args)
