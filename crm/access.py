@@ -29,7 +29,7 @@ from crm.extensions import db
 from crm.models import (Attachment, FollowUp, Meeting, Memorandum, MemorandumParty, Project,
                         ProjectParty, Role, StageChange, User, meeting_organizations,
                         meeting_projects)
-from crm.models.base import ArchivableMixin
+from crm.models.base import ArchivableMixin, parse_id
 
 
 @dataclass(frozen=True)
@@ -186,9 +186,8 @@ admin_required = _requiring(can_administer)
 def get_or_404(model, ident, *, include_archived: bool = False):
     """Load one visible row by primary key; 404 if it does not exist, is archived (unless
     asked for) or is not visible to the current viewer (never reveal existence)."""
-    try:
-        ident = int(ident)
-    except (TypeError, ValueError):
+    ident = parse_id(ident)
+    if ident is None:
         abort(404)
     stmt = sa.select(model).where(model.id == ident).execution_options(
         include_archived=include_archived)

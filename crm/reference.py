@@ -28,6 +28,16 @@ def country_name(code: str | None) -> str:
     return countries().get(code or "", code or "")
 
 
+def with_codes_normalized(values: dict, *fields: str) -> dict:
+    """A copy of `values` with ISO code fields stripped and upper-cased; empty -> None.
+    ('kz ' is KZ; an unknown code is then refused by the caller's validation.)"""
+    values = dict(values)
+    for name in fields:
+        if name in values and isinstance(values[name], str):
+            values[name] = values[name].strip().upper() or None
+    return values
+
+
 def is_country(code: str | None) -> bool:
     return code in countries()
 

@@ -8,7 +8,7 @@ from crm.events.forms import EventForm
 from crm.events.services import create_event, find_events, update_event
 from crm.extensions import db
 from crm.forms import submit
-from crm.models import Event
+from crm.models import Event, parse_id
 
 
 @bp.get("")
@@ -16,7 +16,8 @@ from crm.models import Event
 def index():
     q = request.args.get("q", "").strip()
     country = request.args.get("country", "").strip().upper() or None
-    year = request.args.get("year", type=int)
+    year = parse_id(request.args.get("year"))
+    year = year if year and 1900 <= year <= 2200 else None
     page = db.paginate(find_events(q, country=country, year=year),
                        per_page=current_app.config["PER_PAGE"], max_per_page=100)
     return render_template("events/index.html", page=page, q=q, country=country, year=year)

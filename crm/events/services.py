@@ -10,7 +10,7 @@ from crm import lifecycle
 from crm.errors import ValidationFailed
 from crm.extensions import db
 from crm.models import Event, fold
-from crm.reference import is_country
+from crm.reference import is_country, with_codes_normalized
 
 
 def _validate(values: dict, event: Event | None = None) -> None:
@@ -39,11 +39,13 @@ def _validate(values: dict, event: Event | None = None) -> None:
 
 
 def create_event(values: dict) -> Event:
+    values = with_codes_normalized(values, "country")
     _validate(values)
     return lifecycle.create(Event(**values))
 
 
 def update_event(event: Event, values: dict, expected_version=None) -> dict:
+    values = with_codes_normalized(values, "country")
     _validate(values, event)
     return lifecycle.update(event, values, expected_version)
 

@@ -1,1 +1,188 @@
-"""Routes of the meetings area."""
+"""Routes of the meetings area: the fast log, the list with its filters, a meeting's page,
+"my follow-ups", and the type-ahead lookups the log form uses."""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from crm import access
+from crm.extensions import db
+from crm.forms import submit
+from crm.meetings import bp, services
+from crm.meetings.forms import FollowUpForm, MeetingForm
+from crm.models import Event, FollowUp, Meeting, MeetingOutcome, utcnow
+from crm.templating import format_datetime
+
+
+@bp.app_template_filter("meeting_time")
+def meeting_time(meeting: Meeting) -> str:
+    """When a meeting took place, in the time zone of its event (Cannes: Paris time)."""
+    return format_datetime(meeting.occurred_at, services.meeting_timezone(meeting))
+
+
+@bp.get("")
+@login_required
+def index():
+    filters = services.MeetingFilters.from_args(request.args)
+    stmt = services.with_list_details(services.filtered_meetings(filters))
+    page = db.paginate(stmt, per_page=current_app.config["PER_PAGE"], max_per_page=100)
+    return render_template("meetings/index.html", page=page, filters=filters,
+                           events=services.event_choices(), outcomes=list(MeetingOutcome),
+                           named=_named_filters(filters))
+
+
+def _named_filters(filters: services.MeetingFilters) -> list[tuple[str, str, dict | None]]:
+    """(query argument, what it is, the record's names) of the id filters in use."""
+    named = []
+    for arg, kind in (("person_id", "people"), ("organization_id", "organizations"),
+                      ("project_id", "projects")):
+        ident = getattr(filters, arg)
+        if ident:
+            records, _missing = services.records_by_ids(kind, [ident])
+            named.append((arg, kind, services.record_summary(kind, records[0]) if records else None))
+    return named
+
+
+@bp.get("/lookup/<any(people, organizations, projects):kind>")
+@login_required
+def lookup(kind):
+    """Type-ahead: at most 10 [{id, label, local_name, hint}] whose names contain `q`."""
+    response = jsonify(services.lookup(kind, request.args.get("q", "")[:200]))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/<int:meeting_id>")
+@login_required
+def detail(meeting_id):
+    meeting = access.get_or_404(Meeting, meeting_id)
+    return render_template("meetings/detail.html", meeting=meeting, today=utcnow().date(),
+                           project_url=_project_url)
+
+
+def _project_url(project) -> str:
+    """The project's page (once the projects area serves one), else its meetings."""
+    if "projects.detail" in current_app.view_functions:
+        return url_for("projects.detail", project_id=project.id)
+    return url_for(".index", project_id=project.id)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+@access.editor_required
+def create():
+    form = MeetingForm(current_user=current_user._get_current_object())
+    if request.method == "GET":
+        form.set_defaults(_requested_event(form) or services.default_event(utcnow().date()),
+                          utcnow())
+        _prefill_links(form)
+    elif "add_follow_up" in request.form:  # "Add another follow-up" without JavaScript
+        form.add_row()
+        return _render_form(form, None)
+    saved, meeting = submit(form, lambda: services.log_meeting(
+        form.values(), logged_by=current_user._get_current_object()))
+    if saved:
+        if request.form.get("another"):
+            flash(_("Meeting logged. Log the next one below."), "success")
+            return redirect(url_for(".create", event_id=meeting.event_id))
+        flash(_("Meeting logged."), "success")
+        return redirect(url_for(".detail", meeting_id=meeting.id))
+    return _render_form(form, None)
+
+
+@bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
+@login_required
+@access.editor_required
+def edit(meeting_id):
+    meeting = access.get_or_404(Meeting, meeting_id)
+    form = MeetingForm(current_user=current_user._get_current_object(), meeting=meeting)
+    if request.method == "GET":
+        form.load(meeting)
+    elif "add_follow_up" in request.form:
+        form.add_row()
+        return _render_form(form, meeting)
+    saved, _changes = submit(form, lambda: services.update_meeting(
+        meeting, form.values(), expected_version=form.version.data))
+    if saved:
+        flash(_("Changes saved."), "success")
+        return redirect(url_for(".detail", meeting_id=meeting.id))
+    return _render_form(form, meeting)
+
+
+def _render_form(form: MeetingForm, meeting: Meeting | None):
+    form.load_chips()
+    row_template = FollowUpForm(prefix="follow_ups-__index__-")
+    form.prepare_row_form(row_template)
+    return render_template("meetings/form.html", form=form, meeting=meeting,
+                           row_template=row_template)
+
+
+def _requested_event(form: MeetingForm) -> Event | None:
+    """?event_id= (after "Save and log another": the next meeting is at the same event)."""
+    event_id = request.args.get("event_id", "")
+    return next((e for e in form.events if str(e.id) == event_id), None)
+
+
+def _prefill_links(form: MeetingForm) -> None:
+    """?person_id=&organization_id=&project_id= ("Log a meeting" from a record's page)."""
+    for arg, field in (("person_id", form.person_ids), ("organization_id", form.organization_ids),
+                       ("project_id", form.project_ids)):
+        field.data = [int(v) for v in request.args.getlist(arg) if v.isdigit() and len(v) < 10]
+
+
+@bp.post("/<int:meeting_id>/archive")
+@login_required
+@access.editor_required
+def archive(meeting_id):
+    meeting = access.get_or_404(Meeting, meeting_id)
+    services.archive_meeting(meeting)
+    db.session.commit()
+    flash(_("Meeting archived. An administrator can restore it."), "info")
+    return redirect(url_for(".index"))
+
+
+@bp.get("/follow-ups")
+@login_required
+def follow_ups():
+    today = utcnow().date()
+    groups = services.my_follow_ups(current_user._get_current_object(), today)
+    return render_template("meetings/follow_ups.html", groups=groups, today=today)
+
+
+@bp.post("/follow-ups/<int:follow_up_id>/done")
+@login_required
+@access.editor_required
+def complete_follow_up(follow_up_id):
+    follow_up = _get_follow_up_or_404(follow_up_id)
+    services.complete_follow_up(follow_up)
+    db.session.commit()
+    flash(_("Done: %(what)s", what=follow_up.description), "success")
+    return redirect(_back())
+
+
+@bp.post("/follow-ups/<int:follow_up_id>/reopen")
+@login_required
+@access.editor_required
+def reopen_follow_up(follow_up_id):
+    follow_up = _get_follow_up_or_404(follow_up_id)
+    services.reopen_follow_up(follow_up)
+    db.session.commit()
+    flash(_("Open again: %(what)s", what=follow_up.description), "info")
+    return redirect(_back())
+
+
+def _get_follow_up_or_404(follow_up_id: int) -> FollowUp:
+    """A follow-up of a visible, unarchived meeting; 404 otherwise."""
+    follow_up = access.get_or_404(FollowUp, follow_up_id)
+    if follow_up.meeting is None or follow_up.meeting.is_archived:
+        abort(404)
+    return follow_up
+
+
+def _back() -> str:
+    """Where a follow-up button came from (a local path only), else "My follow-ups"."""
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for(".follow_ups")

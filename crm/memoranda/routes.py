@@ -1,1 +1,237 @@
 """Routes of the memoranda area."""
+from __future__ import annotations
+
+import os
+
+import sqlalchemy as sa
+from flask import (abort, current_app, flash, redirect, render_template, request, send_file,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.routing import BuildError
+
+from crm import access
+from crm.extensions import db
+from crm.forms import submit
+from crm.memoranda import bp
+from crm.memoranda.forms import (BLANK_PARTY_ROWS, BLANK_TERM_ROWS, AttachmentForm,
+                                 MemorandumForm, StatusForm)
+from crm.memoranda.services import (MemorandumFilters, add_attachment, archive_memorandum,
+                                    attachment_path, change_status, create_memorandum,
+                                    download_name, expiry_state, find_memoranda,
+                                    load_for_detail, next_statuses, suggest_reference,
+                                    update_memorandum)
+from crm.models import (parse_id, Attachment, Event, Memorandum, MemorandumKind, MemorandumParty,
+                        MemorandumStatus, Organization, Project, utcnow)
+from crm.reference import label
+
+
+def _today():
+    return utcnow().date()
+
+
+@bp.context_processor
+def _helpers():
+    def record_url(endpoint: str, **ids) -> str | None:
+        """A link to another area's page, or None while that area has no such page."""
+        try:
+            return url_for(endpoint, **ids)
+        except BuildError:
+            return None
+    return {"record_url": record_url, "expiry_state": expiry_state, "today": _today(),
+            "file_kind": file_kind, "file_size": file_size}
+
+
+def file_kind(content_type: str) -> str:
+    return {"application/pdf": "PDF", "image/png": "PNG", "image/jpeg": "JPEG"}.get(
+        content_type, content_type)
+
+
+def file_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return _("%(size).1f MB", size=size / (1024 * 1024))
+    return _("%(size)d KB", size=max(1, round(size / 1024)))
+
+
+def _editable(memorandum_id: int) -> Memorandum:
+    """The memorandum a change is about: 404 if the user cannot see it (as on its page, so
+    nothing more is revealed), then 403 if their role may not change it."""
+    memo = access.get_or_404(Memorandum, memorandum_id)
+    if not access.can_edit(current_user):
+        abort(403)
+    return memo
+
+
+def _override() -> bool:
+    """Administrators may correct any status (see the workflow in services.py)."""
+    return access.can_administer(current_user)
+
+
+# --- list and detail -------------------------------------------------------------------
+
+def _filter_options() -> dict:
+    """Only organizations, projects and events that appear on a visible memorandum."""
+    orgs = db.session.execute(
+        sa.select(Organization.id, Organization.name, Organization.local_name).distinct()
+        .join(MemorandumParty, MemorandumParty.organization_id == Organization.id)
+        .join(Memorandum, Memorandum.id == MemorandumParty.memorandum_id)
+        .order_by(Organization.name, Organization.id)).all()
+    projects = db.session.execute(
+        sa.select(Project.id, Project.title).distinct()
+        .join(Memorandum, Memorandum.project_id == Project.id)
+        .order_by(Project.title, Project.id)).all()
+    events = db.session.scalars(
+        sa.select(Event).where(Event.id.in_(sa.select(Memorandum.event_id)))
+        .order_by(Event.start_date.desc().nulls_last(), Event.name)).all()
+    return {"organizations": orgs, "projects": projects, "events": events}
+
+
+@bp.get("")
+@login_required
+def index():
+    args = request.args
+    status = args.get("status") if args.get("status") in set(MemorandumStatus) else None
+    kind = args.get("kind") if args.get("kind") in set(MemorandumKind) else None
+    filters = MemorandumFilters(
+        q=args.get("q", "").strip()[:200] or None, status=status, kind=kind,
+        organization_id=parse_id(args.get("organization_id")),
+        project_id=parse_id(args.get("project_id")), event_id=parse_id(args.get("event_id")),
+        expiring=args.get("expiring") == "1")
+    page = db.paginate(find_memoranda(filters, today=_today()),
+                       per_page=current_app.config["PER_PAGE"], max_per_page=100)
+    return render_template("memoranda/index.html", page=page, filters=filters,
+                           statuses=list(MemorandumStatus), kinds=list(MemorandumKind),
+                           options=_filter_options())
+
+
+def _detail_page(memo: Memorandum, *, status_form: StatusForm | None = None,
+                 attachment_form: AttachmentForm | None = None):
+    load_for_detail(memo)
+    statuses = next_statuses(memo.status, override=_override())
+    if status_form is None:
+        status_form = StatusForm(statuses=statuses, formdata=None)
+        status_form.version.data = memo.version
+        status_form.signed_on.data = memo.signed_on
+    return render_template("memoranda/detail.html", memo=memo, status_form=status_form,
+                           attachment_form=attachment_form or AttachmentForm(formdata=None))
+
+
+@bp.get("/<int:memorandum_id>")
+@login_required
+def detail(memorandum_id):
+    return _detail_page(access.get_or_404(Memorandum, memorandum_id))
+
+
+# --- create and edit -------------------------------------------------------------------
+
+def _form_page(form: MemorandumForm, memo: Memorandum | None):
+    return render_template("memoranda/form.html", form=form, memo=memo)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+@access.editor_required
+def create():
+    form = MemorandumForm()
+    if request.method == "GET":
+        form.reference.data = suggest_reference(_today().year)
+        if parse_id(request.args.get("project_id")):
+            form.project_id.data = request.args["project_id"]
+        form.pad_rows(BLANK_PARTY_ROWS, BLANK_TERM_ROWS)
+        return _form_page(form, None)
+    if form.wants_another_row():
+        return _form_page(form, None)
+    saved, memo = submit(form, lambda: create_memorandum(
+        form.values(), form.party_rows(), form.term_rows(), override=_override()))
+    if saved:
+        flash(_("Memorandum %(reference)s added.", reference=memo.reference), "success")
+        return redirect(url_for(".detail", memorandum_id=memo.id))
+    form.pad_rows()
+    return _form_page(form, None)
+
+
+@bp.route("/<int:memorandum_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(memorandum_id):
+    memo = _editable(memorandum_id)
+    statuses = [memo.status, *next_statuses(memo.status, override=_override())]
+    form = MemorandumForm(memo=memo, statuses=statuses)
+    if request.method == "GET":
+        form.fill_from(memo)
+        form.pad_rows()
+        return _form_page(form, memo)
+    if form.wants_another_row():
+        return _form_page(form, memo)
+    saved, _changes = submit(form, lambda: update_memorandum(
+        memo, form.values(), form.party_rows(), form.term_rows(),
+        expected_version=form.version.data, override=_override()))
+    if saved:
+        flash(_("Changes saved."), "success")
+        return redirect(url_for(".detail", memorandum_id=memo.id))
+    form.pad_rows()
+    return _form_page(form, memo)
+
+
+# --- workflow, archive -----------------------------------------------------------------
+
+@bp.post("/<int:memorandum_id>/status", endpoint="change_status")
+@login_required
+def change_status_view(memorandum_id):
+    memo = _editable(memorandum_id)
+    old = memo.status
+    form = StatusForm(statuses=next_statuses(memo.status, override=_override()))
+    saved, _changes = submit(form, lambda: change_status(
+        memo, form.status.data, expected_version=form.version.data,
+        signed_on=form.signed_on.data if not memo.signed_on else None, override=_override()))
+    if saved:
+        flash(_("Status changed from %(old)s to %(new)s.", old=label(old), new=label(memo.status)),
+              "success")
+        return redirect(url_for(".detail", memorandum_id=memo.id))
+    return _detail_page(memo, status_form=form)
+
+
+@bp.post("/<int:memorandum_id>/archive")
+@login_required
+def archive(memorandum_id):
+    memo = _editable(memorandum_id)
+    archive_memorandum(memo)
+    db.session.commit()
+    flash(_("%(reference)s archived. An administrator can restore it.",
+            reference=memo.reference), "info")
+    return redirect(url_for(".index"))
+
+
+# --- attachments -----------------------------------------------------------------------
+
+@bp.post("/<int:memorandum_id>/attachments")
+@login_required
+def upload_attachment(memorandum_id):
+    memo = _editable(memorandum_id)
+    form = AttachmentForm()
+
+    def store():
+        upload = form.file.data
+        return add_attachment(memo, upload.filename or "", upload.read(),
+                              uploaded_by_id=current_user.id)
+
+    saved, attachment = submit(form, store)
+    if saved:
+        flash(_("“%(name)s” attached.", name=attachment.filename), "success")
+        return redirect(url_for(".detail", memorandum_id=memo.id) + "#attachments")
+    return _detail_page(memo, attachment_form=form)
+
+
+@bp.get("/<int:memorandum_id>/attachments/<int:attachment_id>")
+@login_required
+def download_attachment(memorandum_id, attachment_id):
+    memo = access.get_or_404(Memorandum, memorandum_id)
+    attachment = db.session.scalars(sa.select(Attachment).where(
+        Attachment.id == attachment_id, Attachment.memorandum_id == memo.id)).first()
+    if attachment is None or not os.path.isfile(attachment_path(attachment)):
+        abort(404)
+    response = send_file(attachment_path(attachment), mimetype=attachment.content_type,
+                         as_attachment=True, download_name=download_name(attachment),
+                         conditional=True, etag=attachment.sha256, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response

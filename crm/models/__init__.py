@@ -1,6 +1,6 @@
 """All models, importable from one place (`from crm.models import Project`)."""
 from crm.models.audit import AuditEntry
-from crm.models.base import fold, utcnow
+from crm.models.base import MAX_ID, fold, parse_id, utcnow
 from crm.models.events import Event
 from crm.models.meetings import (FollowUp, Meeting, MeetingOutcome, meeting_organizations,
                                  meeting_people, meeting_projects)
@@ -11,10 +11,11 @@ from crm.models.people import Person, PersonRole
 from crm.models.projects import (DEFAULT_STAGES, STAGE_KEYS, CreditRole, PartyRole, PipelineStage, Project,
                                  ProjectFormat, ProjectParty, ProjectPerson, ProjectStatus,
                                  StageChange)
+from crm.models.tokens import ApiToken
 from crm.models.users import Role, User
 
 __all__ = [
-    "AuditEntry", "DEFAULT_STAGES", "Attachment", "CreditRole", "Event", "FollowUp", "Meeting", "MeetingOutcome",
+    "ApiToken", "AuditEntry", "DEFAULT_STAGES", "MAX_ID", "parse_id", "Attachment", "CreditRole", "Event", "FollowUp", "Meeting", "MeetingOutcome",
     "Memorandum", "MemorandumKind", "MemorandumParty", "MemorandumStatus", "MemorandumTerm",
     "Organization", "OrganizationAlias", "OrganizationKind", "PartyRole", "Person", "PersonRole",
     "PipelineStage", "Project", "ProjectFormat", "ProjectParty", "ProjectPerson", "ProjectStatus",

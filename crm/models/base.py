@@ -10,6 +10,17 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL; SQLite refuses above 2**63
+
+
+def parse_id(value) -> int | None:
+    """A row id from untrusted text ('12' -> 12), or None for anything else."""
+    text = str(value).strip() if value is not None else ""
+    if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_ID:
+        return int(text)
+    return None
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -10,7 +10,7 @@ from crm import lifecycle
 from crm.errors import ValidationFailed
 from crm.extensions import db
 from crm.models import Organization, OrganizationAlias, fold
-from crm.reference import is_country
+from crm.reference import is_country, with_codes_normalized
 
 
 def _validate(values: dict) -> None:
@@ -35,6 +35,7 @@ def _set_aliases(org: Organization, names: list[str]) -> None:
 
 
 def create_organization(values: dict) -> Organization:
+    values = with_codes_normalized(values, "country")
     _validate(values)
     values = dict(values)
     aliases = values.pop("aliases", [])
@@ -44,6 +45,7 @@ def create_organization(values: dict) -> Organization:
 
 
 def update_organization(org: Organization, values: dict, expected_version=None) -> dict:
+    values = with_codes_normalized(values, "country")
     _validate({**{"name": org.name}, **values})
     values = dict(values)
     aliases = values.pop("aliases", None)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 from crm import access, lifecycle
 from crm.extensions import db
 from crm.forms import submit
-from crm.models import Person, PersonRole, Project, ProjectPerson
+from crm.models import Person, PersonRole, Project, ProjectPerson, parse_id
 from crm.people import bp
 from crm.timeline import person_timeline
 from crm.people.forms import PersonForm
@@ -20,7 +20,7 @@ def index():
     q = request.args.get("q", "").strip()
     role = request.args.get("role") if request.args.get("role") in set(PersonRole) else None
     country = request.args.get("country", "").strip().upper() or None
-    organization_id = request.args.get("organization_id", type=int)
+    organization_id = parse_id(request.args.get("organization_id"))
     page = db.paginate(find_people(q, organization_id=organization_id, country=country, role=role),
                        per_page=current_app.config["PER_PAGE"], max_per_page=100)
     return render_template("people/index.html", page=page, q=q, role=role, country=country,

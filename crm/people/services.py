@@ -8,7 +8,7 @@ from crm import lifecycle
 from crm.errors import ValidationFailed
 from crm.extensions import db
 from crm.models import Organization, Person, fold
-from crm.reference import is_country
+from crm.reference import is_country, with_codes_normalized
 
 
 def _validate(values: dict) -> None:
@@ -25,11 +25,13 @@ def _validate(values: dict) -> None:
 
 
 def create_person(values: dict) -> Person:
+    values = with_codes_normalized(values, "country")
     _validate({"full_name": None, **values})
     return lifecycle.create(Person(**values))
 
 
 def update_person(person: Person, values: dict, expected_version=None) -> dict:
+    values = with_codes_normalized(values, "country")
     _validate(values)
     return lifecycle.update(person, values, expected_version)
 

@@ -13,7 +13,7 @@ from crm import audit, lifecycle
 from crm.errors import ValidationFailed
 from crm.extensions import db
 from crm.models import (Event, Meeting, Organization, PipelineStage, Project, ProjectParty,
-                        ProjectStatus, StageChange, fold, meeting_projects)
+                        ProjectStatus, StageChange, fold, meeting_projects, parse_id)
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,7 @@ class PipelineFilters:
         """From a query string (?organization_id=&country=&event_id=&status=&q=); values
         that are not well-formed are ignored rather than failing the page."""
         def integer(name):
-            value = args.get(name, "")
-            return int(value) if str(value).isdigit() else None
+            return parse_id(args.get(name))
         country = (args.get("country") or "").strip().upper()
         status = args.get("status") or None
         return cls(

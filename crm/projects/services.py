@@ -18,9 +18,9 @@ from flask_babel import lazy_gettext as _l
 from crm import audit, lifecycle
 from crm.errors import ValidationFailed
 from crm.extensions import db
-from crm.models import (Event, Organization, Person, PipelineStage, Project, ProjectParty,
-                        ProjectPerson, ProjectStatus, StageChange, utcnow)
-from crm.reference import is_currency
+from crm.models import (CreditRole, Event, Organization, PartyRole, Person, PipelineStage,
+                        Project, ProjectParty, ProjectPerson, ProjectStatus, StageChange, utcnow)
+from crm.reference import is_currency, with_codes_normalized
 
 STALE_AFTER = timedelta(days=30)
 
@@ -52,6 +52,8 @@ def _validate(values: dict, parties: list[dict] | None, people: list[dict] | Non
         seen, total = set(), Decimal(0)
         for i, party in enumerate(parties):
             row = party.get("row", i)
+            if party.get("role") not in set(PartyRole):
+                add(f"parties.{row}.role", _l("Unknown role."))
             if db.session.get(Organization, party["organization_id"]) is None:
                 add(f"parties.{row}.organization_id", _l("No such organization."))
             elif party["organization_id"] in seen:
@@ -71,9 +73,11 @@ def _validate(values: dict, parties: list[dict] | None, people: list[dict] | Non
         seen_credits = set()
         for i, credit in enumerate(people):
             row = credit.get("row", i)
+            if credit.get("role") not in set(CreditRole):
+                add(f"people.{row}.role", _l("Unknown credit."))
             if db.session.get(Person, credit["person_id"]) is None:
                 add(f"people.{row}.person_id", _l("No such person."))
-            key = (credit["person_id"], credit["role"])
+            key = (credit["person_id"], str(credit.get("role")))
             if key in seen_credits:
                 add(f"people.{row}.person_id", _l("This person already has this credit."))
             seen_credits.add(key)
@@ -89,7 +93,7 @@ def _set_parties(project: Project, parties: list[dict]) -> dict:
     for party in parties:
         row = current.get(party["organization_id"]) or ProjectParty(
             organization_id=party["organization_id"])
-        row.role = party["role"]
+        row.role = PartyRole(party["role"])
         row.share_percent = Decimal(party["share_percent"]) if party.get("share_percent") is not None else None
         rows.append(row)
     project.parties = rows
@@ -101,8 +105,9 @@ def _set_parties(project: Project, parties: list[dict]) -> dict:
 def _set_people(project: Project, people: list[dict]) -> dict:
     before = [(c.person_id, c.role.value) for c in project.people]
     current = {(c.person_id, c.role): c for c in project.people}
-    project.people = [current.get((c["person_id"], c["role"])) or
-                      ProjectPerson(person_id=c["person_id"], role=c["role"]) for c in people]
+    project.people = [current.get((c["person_id"], CreditRole(c["role"]))) or
+                      ProjectPerson(person_id=c["person_id"], role=CreditRole(c["role"]))
+                      for c in people]
     after = [(c.person_id, c.role.value) for c in project.people]
     return {"people": [before, after]} if before != after else {}
 
@@ -110,7 +115,7 @@ def _set_people(project: Project, people: list[dict]) -> dict:
 def create_project(values: dict, parties: list[dict] = (), people: list[dict] = (),
                    *, actor=None) -> Project:
     """A new project in its first stage, with that first stage recorded as history."""
-    values = dict(values)
+    values = with_codes_normalized(values, "budget_currency")
     if not values.get("stage_id"):
         values["stage_id"] = db.session.scalar(
             sa.select(PipelineStage.id).order_by(PipelineStage.position).limit(1))
@@ -128,7 +133,8 @@ def create_project(values: dict, parties: list[dict] = (), people: list[dict] = 
 def update_project(project: Project, values: dict, parties: list[dict] | None = None,
                    people: list[dict] | None = None, expected_version=None) -> dict:
     """Change a project's fields (not its stage: see `move_to_stage`)."""
-    values = {k: v for k, v in values.items() if k != "stage_id"}
+    values = with_codes_normalized({k: v for k, v in values.items() if k != "stage_id"},
+                                   "budget_currency")
     _validate(values, parties, people, project)
     lifecycle.check_version(project, expected_version)
     extra = {}

@@ -1,0 +1,684 @@
+"""The fast meeting log: logging and editing meetings and their follow-ups, and finding the
+people, organizations and projects a meeting is about (the same code for pages and API).
+
+How a meeting names who and what it was about (one design for the page with and without
+JavaScript, and for the API):
+
+* What is stored is always ids: `person_ids`, `organization_ids`, `project_ids`. Ids
+  that do not exist or are not visible to the caller are an error at that field.
+* A person or organization not in the CRM yet arrives as a name in `new_people` /
+  `new_organizations`. `log_meeting` creates it in the same transaction as the meeting
+  (name as typed; role/kind "other"; a name without Latin letters is also its local
+  name), so an error anywhere leaves nothing behind.
+* Names typed as plain text (the form without JavaScript, or text left in the type-ahead
+  box) are resolved by `match_names`: a name equal (folded: case, width, script-neutral)
+  to exactly one record's name, local name or alias is that record; none or several is
+  an error at the field that names the candidates, so the user can be more precise.
+* With JavaScript (static/meetings.js) the text box is a type-ahead over `lookup`
+  (`/meetings/lookup/<kind>?q=`), picked records become chips carrying `*_ids` inputs, and
+  "Create “…”" adds a chip carrying a `new_*` input.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from crm import lifecycle
+from crm.errors import ValidationFailed
+from crm.events.services import ongoing_event
+from crm.extensions import db
+from crm.models import (Event, FollowUp, Meeting, MeetingOutcome, Organization,
+                        OrganizationKind, Person, PersonRole, Project, Role, User, fold,
+                        meeting_organizations, meeting_people, meeting_projects, utcnow)
+from crm.organizations.services import create_organization
+from crm.people.services import create_person
+from crm.reference import label
+
+SUMMARY_MAX = 20_000
+LOCATION_MAX = 200
+NAME_MAX = 200
+DESCRIPTION_MAX = 500
+LOOKUP_LIMIT = 10
+MAX_LINKS = 50  # people, organizations or projects per meeting
+MAX_FOLLOW_UPS = 20
+FOLLOW_UP_OWNER_ROLES = (Role.ADMIN, Role.STAFF)
+
+# Festival time zones offered by the form; an event in one of these countries defaults
+# to its zone (a meeting at Cannes is logged in Paris time).
+TIMEZONES = (
+    "UTC", "Europe/London", "Europe/Paris", "Europe/Madrid", "Europe/Berlin", "Europe/Rome",
+    "Europe/Prague", "Europe/Moscow", "Asia/Almaty", "Asia/Tashkent", "Asia/Shanghai",
+    "Asia/Hong_Kong", "Asia/Seoul", "Asia/Tokyo", "America/Toronto", "America/Los_Angeles",
+)
+COUNTRY_TIMEZONES = {
+    "GB": "Europe/London", "FR": "Europe/Paris", "ES": "Europe/Madrid", "DE": "Europe/Berlin",
+    "IT": "Europe/Rome", "CZ": "Europe/Prague", "RU": "Europe/Moscow", "KZ": "Asia/Almaty",
+    "UZ": "Asia/Tashkent", "CN": "Asia/Shanghai", "HK": "Asia/Hong_Kong", "KR": "Asia/Seoul",
+    "JP": "Asia/Tokyo",
+}
+
+
+def event_timezone(event: Event | None) -> str:
+    """The zone a meeting at `event` is shown and entered in (UTC when unknown)."""
+    return COUNTRY_TIMEZONES.get(getattr(event, "country", None) or "", "UTC")
+
+
+def meeting_timezone(meeting: Meeting) -> str:
+    return event_timezone(meeting.event)
+
+
+def timezone_label(name: str, at: datetime | None = None) -> str:
+    """'Europe/Paris (UTC+02:00)' with the offset in force at `at` (default now)."""
+    if name == "UTC":
+        return "UTC"
+    offset = (at or utcnow()).astimezone(ZoneInfo(name)).strftime("%z")
+    return f"{name.split('/')[-1].replace('_', ' ')} (UTC{offset[:3]}:{offset[3:]})"
+
+
+def to_utc(local: datetime, zone: str) -> datetime:
+    """A wall-clock time in `zone` (as a datetime-local input gives it) as aware UTC."""
+    return local.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def to_local(moment: datetime, zone: str) -> datetime:
+    """Aware UTC -> naive wall-clock time in `zone`, to the minute (for the form)."""
+    return moment.astimezone(ZoneInfo(zone)).replace(tzinfo=None, second=0, microsecond=0)
+
+
+def default_event(today: date) -> Event | None:
+    """The event a meeting logged today most likely belongs to: the one running today,
+    else the one that started most recently."""
+    return ongoing_event(today) or db.session.scalars(
+        sa.select(Event).where(Event.start_date <= today)
+        .order_by(Event.start_date.desc(), Event.id.desc()).limit(1)).first()
+
+
+def event_choices() -> list[Event]:
+    return list(db.session.scalars(
+        sa.select(Event).order_by(Event.start_date.desc().nulls_last(), Event.name, Event.id)))
+
+
+def follow_up_owners() -> list[User]:
+    """Who can own a follow-up: active staff and administrators (executives read only)."""
+    return list(db.session.scalars(
+        sa.select(User).where(User.active.is_(True), User.role.in_(FOLLOW_UP_OWNER_ROLES))
+        .order_by(User.name, User.id)))
+
+
+# --- finding records by name ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of record a meeting links to, and how it is named and found."""
+
+    key: str
+    model: type
+    order: sa.orm.InstrumentedAttribute
+    name_attr: str
+    local_attr: str
+
+
+KINDS = {
+    "people": Kind("people", Person, Person.full_name, "full_name", "local_name"),
+    "organizations": Kind("organizations", Organization, Organization.name, "name", "local_name"),
+    "projects": Kind("projects", Project, Project.title, "title", "original_title"),
+}
+
+
+def _term_starts(column, needle: str):
+    """A name (one line of search_text) starts with `needle`."""
+    return sa.or_(column.startswith(needle, autoescape=True),
+                  column.contains("\n" + needle, autoescape=True))
+
+
+def _term_equals(column, needle: str):
+    """A name (one line of search_text) is exactly `needle`."""
+    return sa.or_(column == needle,
+                  column.startswith(needle + "\n", autoescape=True),
+                  column.endswith("\n" + needle, autoescape=True),
+                  column.contains("\n" + needle + "\n", autoescape=True))
+
+
+def _with_hint_details(kind: Kind, stmt: sa.Select) -> sa.Select:
+    if kind.model is Person:
+        return stmt.options(joinedload(Person.organization))
+    if kind.model is Project:
+        return stmt.options(joinedload(Project.stage))
+    return stmt  # aliases are loaded with the organization
+
+
+def lookup(kind_key: str, q: str, limit: int = LOOKUP_LIMIT) -> list[dict]:
+    """At most `limit` records whose name, local name or alias contains `q` (folded),
+    names starting with it first, as {id, label, local_name, hint}. Projects go through
+    the access layer like every query."""
+    kind = KINDS[kind_key]
+    needle = fold(q)[:100]
+    if not needle:
+        return []
+    column = kind.model.search_text
+    stmt = (sa.select(kind.model).where(column.contains(needle, autoescape=True))
+            .order_by(sa.case((_term_starts(column, needle), 0), else_=1), kind.order,
+                      kind.model.id)
+            .limit(limit))
+    return [record_summary(kind_key, record, needle)
+            for record in db.session.scalars(_with_hint_details(kind, stmt))]
+
+
+def record_summary(kind_key: str, record, needle: str = "") -> dict:
+    """How a record is shown in the type-ahead and on its chip."""
+    kind = KINDS[kind_key]
+    name = getattr(record, kind.name_attr)
+    local = getattr(record, kind.local_attr)
+    hint = []
+    if isinstance(record, Person):
+        hint = [label(record.role)] + ([record.organization.name] if record.organization else [])
+    elif isinstance(record, Organization):
+        hint = [label(record.kind)] + ([record.country] if record.country else [])
+        alias = next((a for a in record.alias_names if needle and needle in fold(a)), None)
+        if alias and needle not in fold(name) and needle not in fold(local):
+            hint.append(_("also “%(alias)s”", alias=alias))
+    elif isinstance(record, Project):
+        hint = [record.stage.name] if record.stage else []
+    return {"id": record.id, "label": name, "local_name": local or None,
+            "hint": " · ".join(str(h) for h in hint if h),
+            "exact": bool(needle) and needle in (record.search_text or "").split("\n")}
+
+
+_SEPARATORS = re.compile(r"[,;،、，]")
+
+
+def split_names(text: str | None) -> list[str]:
+    """Lines of `text`, without blanks or repeats (commas are resolved by match_names)."""
+    seen, names = set(), []
+    for line in (text or "").splitlines():
+        line = " ".join(line.split())
+        if line and fold(line) not in seen:
+            seen.add(fold(line))
+            names.append(line)
+    return names
+
+
+def match_names(kind_key: str, text: str | None) -> tuple[list[int], list[str]]:
+    """Resolve typed names (one per line, or separated by commas) to record ids.
+
+    A line is first matched whole ("Pathé, Inc."), then split at commas. Returns the ids
+    of names that match exactly one record, and one message per name that matches none
+    or several (with the candidates, so the user can type a more precise name)."""
+    kind = KINDS[kind_key]
+    ids: list[int] = []
+    problems: list[str] = []
+    for line in split_names(text)[:MAX_LINKS]:
+        candidates = {line: _exact_matches(kind, line)}
+        if not candidates[line] and _SEPARATORS.search(line):
+            candidates = {part: _exact_matches(kind, part)
+                          for part in (p.strip() for p in _SEPARATORS.split(line)) if part}
+        for name, matches in candidates.items():
+            if len(matches) == 1:
+                if matches[0].id not in ids:
+                    ids.append(matches[0].id)
+            elif matches:
+                problems.append(_("“%(name)s” matches several: %(candidates)s. Type the name "
+                                  "as it is written in the CRM, or pick one from the list.",
+                                  name=name, candidates=_candidates(kind, matches)))
+            else:
+                problems.append(_not_found_message(kind, name))
+    return ids, problems
+
+
+def _exact_matches(kind: Kind, name: str) -> list:
+    needle = fold(name)
+    stmt = sa.select(kind.model).where(_term_equals(kind.model.search_text, needle))
+    return list(db.session.scalars(stmt.order_by(kind.order, kind.model.id).limit(6)))
+
+
+def _candidates(kind: Kind, records) -> str:
+    def one(record):
+        name, local = getattr(record, kind.name_attr), getattr(record, kind.local_attr)
+        return f"{name} ({local})" if local and local != name else name
+    return ", ".join(one(r) for r in records[:5])
+
+
+def _not_found_message(kind: Kind, name: str) -> str:
+    similar = list(db.session.scalars(
+        sa.select(kind.model).where(kind.model.search_text.contains(fold(name), autoescape=True))
+        .order_by(kind.order, kind.model.id).limit(5)))
+    if kind.key == "people":
+        message = _("Nobody called “%(name)s” is in the CRM.", name=name)
+        fix = _("To add them, put the name under “New people”.")
+    elif kind.key == "organizations":
+        message = _("No organization called “%(name)s” is in the CRM.", name=name)
+        fix = _("To add it, put the name under “New organizations”.")
+    else:
+        message = _("No project called “%(name)s” is in the CRM.", name=name)
+        fix = _("Projects are added on the Projects page.")
+    if similar:
+        return " ".join((message, _("Did you mean: %(candidates)s?",
+                                    candidates=_candidates(kind, similar)), fix))
+    return " ".join((message, fix))
+
+
+def records_by_ids(kind_key: str, ids: list[int]) -> tuple[list, list[int]]:
+    """The visible records with these ids, in the given order, and the ids not found."""
+    kind = KINDS[kind_key]
+    if not ids:
+        return [], []
+    found = {r.id: r for r in db.session.scalars(
+        sa.select(kind.model).where(kind.model.id.in_(ids)))}
+    return [found[i] for i in ids if i in found], [i for i in ids if i not in found]
+
+
+# --- logging and editing ----------------------------------------------------------------
+
+@dataclass
+class _Checked:
+    """Input that passed validation, with the records it names."""
+
+    people: list = field(default_factory=list)
+    organizations: list = field(default_factory=list)
+    projects: list = field(default_factory=list)
+    event: Event | None = None
+    follow_ups: list[dict] = field(default_factory=list)
+
+
+def _unique(values) -> list:
+    seen, out = set(), []
+    for value in values or ():
+        if value not in seen:
+            seen.add(value)
+            out.append(value)
+    return out
+
+
+def _validate(values: dict, meeting: Meeting | None = None) -> _Checked:
+    """Check every rule before anything is written; raise ValidationFailed with all the
+    problems at once."""
+    errors: dict[str, list[str]] = {}
+    checked = _Checked()
+
+    def err(key, message):
+        errors.setdefault(key, []).append(message)
+
+    summary = values.get("summary")
+    if not (summary or "").strip():
+        err("summary", _("Write what was discussed."))
+    elif len(summary) > SUMMARY_MAX:
+        err("summary", _("At most %(max)d characters (this has %(n)d).",
+                         max=SUMMARY_MAX, n=len(summary)))
+
+    occurred_at = values.get("occurred_at")
+    if occurred_at is None:
+        err("occurred_at", _("Enter when the meeting took place."))
+    elif not isinstance(occurred_at, datetime) or occurred_at.tzinfo is None:
+        err("occurred_at", _("Enter a date and time."))
+    elif occurred_at > utcnow() + timedelta(days=366):
+        err("occurred_at", _("That is more than a year from now: check the year."))
+    elif occurred_at.year < 1900:
+        err("occurred_at", _("Check the year."))
+
+    outcome = values.get("outcome") or MeetingOutcome.NEUTRAL
+    if outcome not in set(MeetingOutcome):
+        err("outcome", _("Choose positive, neutral or negative."))
+
+    if len(values.get("location") or "") > LOCATION_MAX:
+        err("location", _("At most %(max)d characters.", max=LOCATION_MAX))
+
+    event_id = values.get("event_id")
+    if meeting is not None and event_id is not None and event_id == meeting.event_id:
+        checked.event = meeting.event  # kept even if the event has been archived since
+    elif event_id is not None:
+        checked.event = db.session.scalars(sa.select(Event).where(Event.id == event_id)).first()
+        if checked.event is None:
+            err("event_id", _("That event does not exist any more. Choose another."))
+
+    for kind_key, ids_key in (("people", "person_ids"), ("organizations", "organization_ids"),
+                              ("projects", "project_ids")):
+        ids = _unique(values.get(ids_key))
+        if len(ids) > MAX_LINKS:
+            err(ids_key, _("At most %(max)d per meeting.", max=MAX_LINKS))
+            continue
+        records, missing = records_by_ids(kind_key, ids)
+        if missing:
+            err(ids_key, _("Some of what was picked does not exist or is not shared with you "
+                           "(%(ids)s). Remove it and pick again.",
+                           ids=", ".join(f"#{i}" for i in missing)))
+        setattr(checked, kind_key, records)
+
+    for new_key in ("new_people", "new_organizations"):
+        names = values.get(new_key) or []
+        if len(names) > MAX_LINKS:
+            err(new_key, _("At most %(max)d per meeting.", max=MAX_LINKS))
+        for name in names:
+            if len(name) > NAME_MAX:
+                err(new_key, _("“%(start)s…” is longer than %(max)d characters.",
+                               start=name[:30], max=NAME_MAX))
+
+    checked.follow_ups = _validate_follow_ups(values.get("follow_ups") or [], meeting, err)
+    if errors:
+        raise ValidationFailed(errors)
+    return checked
+
+
+def _validate_follow_ups(rows: list[dict], meeting: Meeting | None, err) -> list[dict]:
+    if len(rows) > MAX_FOLLOW_UPS:
+        err("follow_ups", _("At most %(max)d follow-ups per meeting.", max=MAX_FOLLOW_UPS))
+        return []
+    owner_ids = {row.get("owner_id") for row in rows if row.get("owner_id") is not None}
+    owners = {u.id: u for u in db.session.scalars(sa.select(User).where(
+        User.id.in_(owner_ids), User.active.is_(True), User.role.in_(FOLLOW_UP_OWNER_ROLES)))}
+    existing = {f.id: f for f in meeting.follow_ups} if meeting is not None else {}
+    checked = []
+    for number, row in enumerate(rows, start=1):
+        description = (row.get("description") or "").strip()
+        if not description:
+            err("follow_ups", _("Follow-up %(n)d: say what should happen.", n=number))
+        elif len(description) > DESCRIPTION_MAX:
+            err("follow_ups", _("Follow-up %(n)d: at most %(max)d characters.",
+                                n=number, max=DESCRIPTION_MAX))
+        owner_id = row.get("owner_id")
+        if owner_id not in owners:
+            err("follow_ups", _("Follow-up %(n)d: the owner must be an active staff member or "
+                                "administrator.", n=number))
+        due = row.get("due_date")
+        if due is not None and not isinstance(due, date):
+            err("follow_ups", _("Follow-up %(n)d: enter the due date as a date.", n=number))
+        if row.get("id") is not None and row["id"] not in existing:
+            err("follow_ups", _("Follow-up %(n)d is not one of this meeting's.", n=number))
+        checked.append({**row, "description": description,
+                        "owner": owners.get(owner_id), "done": bool(row.get("done"))})
+    return checked
+
+
+def _is_latin_free(name: str) -> bool:
+    return not any("a" <= ch.lower() <= "z" for ch in name)
+
+
+def _create_new_links(values: dict) -> tuple[list[Person], list[Organization]]:
+    people = [create_person({"full_name": name, "role": PersonRole.OTHER,
+                             "local_name": name if _is_latin_free(name) else None})
+              for name in _unique(values.get("new_people"))]
+    organizations = [create_organization({"name": name, "kind": OrganizationKind.OTHER,
+                                          "local_name": name if _is_latin_free(name) else None,
+                                          "aliases": []})
+                     for name in _unique(values.get("new_organizations"))]
+    return people, organizations
+
+
+def _touch_projects(project_ids: list[int], moment: datetime) -> None:
+    """Something happened on these projects: their last activity moves forward to
+    `moment` (never back), without counting as an edit of the project (no version bump,
+    so nobody editing the project at the same time is told it went stale)."""
+    if not project_ids:
+        return
+    db.session.execute(
+        sa.update(Project)
+        .where(Project.id.in_(project_ids),
+               sa.or_(Project.last_activity_at.is_(None), Project.last_activity_at < moment))
+        .values(last_activity_at=moment, updated_at=Project.updated_at))
+
+
+def log_meeting(values: dict, *, logged_by: User | None) -> Meeting:
+    """Record a meeting with who and what it was about and its follow-ups.
+
+    `values`: occurred_at (aware), event_id, location, summary, outcome, person_ids,
+    organization_ids, project_ids, new_people, new_organizations (names to create),
+    follow_ups [{description, owner_id, due_date, done}]. Creates the new people and
+    organizations, moves the linked projects' last activity to now, and audits the
+    meeting. Flushes, never commits; raises ValidationFailed before writing anything."""
+    checked = _validate(values)
+    new_people, new_organizations = _create_new_links(values)
+    now = utcnow()
+    meeting = Meeting(
+        occurred_at=values["occurred_at"], event=checked.event,
+        location=values.get("location") or None, summary=values["summary"].strip(),
+        outcome=MeetingOutcome(values.get("outcome") or MeetingOutcome.NEUTRAL),
+        logged_by=logged_by,
+        people=checked.people + new_people,
+        organizations=checked.organizations + new_organizations,
+        projects=checked.projects,
+        follow_ups=[FollowUp(description=row["description"], owner=row["owner"],
+                             due_date=row.get("due_date"), done=row["done"],
+                             done_at=now if row["done"] else None)
+                    for row in checked.follow_ups])
+    lifecycle.create(meeting)
+    _touch_projects([p.id for p in checked.projects], now)
+    return meeting
+
+
+def update_meeting(meeting: Meeting, values: dict, expected_version=None) -> dict:
+    """Change a meeting, its links and its follow-ups (the list given replaces the
+    meeting's: rows with an `id` update that follow-up, rows without are added, follow-ups
+    not listed are removed). Projects newly linked get their last activity moved.
+    Returns {field: [old, new]}."""
+    lifecycle.check_version(meeting, expected_version)
+    checked = _validate(values, meeting)
+    new_people, new_organizations = _create_new_links(values)
+    now = utcnow()
+
+    before = {"person_ids": sorted(p.id for p in meeting.people),
+              "organization_ids": sorted(o.id for o in meeting.organizations),
+              "project_ids": sorted(p.id for p in meeting.projects),
+              "follow_ups": [_follow_up_state(f) for f in meeting.follow_ups]}
+    # Links to records archived since are not offered for editing; they are kept.
+    meeting.people = checked.people + new_people + _archived(meeting.people)
+    meeting.organizations = (checked.organizations + new_organizations
+                             + _archived(meeting.organizations))
+    meeting.projects = checked.projects + _archived(meeting.projects)
+    _replace_follow_ups(meeting, checked.follow_ups, now)
+    db.session.flush()
+    after = {"person_ids": sorted(p.id for p in meeting.people),
+             "organization_ids": sorted(o.id for o in meeting.organizations),
+             "project_ids": sorted(p.id for p in meeting.projects),
+             "follow_ups": [_follow_up_state(f) for f in meeting.follow_ups]}
+    extra = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+
+    scalars = {"occurred_at": values["occurred_at"], "event_id": values.get("event_id"),
+               "location": values.get("location") or None,
+               "summary": values["summary"].strip(),
+               "outcome": MeetingOutcome(values.get("outcome") or MeetingOutcome.NEUTRAL)}
+    if extra:
+        scalars["updated_at"] = now  # a change of links is a change of the meeting (version)
+    changes = lifecycle.update(meeting, scalars, extra_changes=extra)
+    changes.pop("updated_at", None)
+    set_committed_value(meeting, "event", checked.event)
+    _touch_projects([p.id for p in checked.projects if p.id not in before["project_ids"]], now)
+    return changes
+
+
+def _archived(records) -> list:
+    return [r for r in records if r.is_archived]
+
+
+def _follow_up_state(follow_up: FollowUp) -> dict:
+    return {"id": follow_up.id, "description": follow_up.description,
+            "owner_id": follow_up.owner_id,
+            "due_date": follow_up.due_date.isoformat() if follow_up.due_date else None,
+            "done": follow_up.done}
+
+
+def _replace_follow_ups(meeting: Meeting, rows: list[dict], now: datetime) -> None:
+    existing = {f.id: f for f in meeting.follow_ups}
+    kept = []
+    for row in rows:
+        follow_up = existing.get(row.get("id")) if row.get("id") is not None else None
+        if follow_up is None:
+            follow_up = FollowUp()
+        follow_up.description = row["description"]
+        follow_up.owner = row["owner"]
+        follow_up.due_date = row.get("due_date")
+        if row["done"] and not follow_up.done:
+            follow_up.done_at = now
+        elif not row["done"]:
+            follow_up.done_at = None
+        follow_up.done = row["done"]
+        kept.append(follow_up)
+    meeting.follow_ups = kept
+
+
+def archive_meeting(meeting: Meeting, expected_version=None) -> None:
+    lifecycle.archive(meeting, expected_version)
+
+
+def complete_follow_up(follow_up: FollowUp) -> None:
+    """Mark a follow-up done (now); doing it twice changes nothing."""
+    if not follow_up.done:
+        lifecycle.update(follow_up, {"done": True, "done_at": utcnow()})
+
+
+def reopen_follow_up(follow_up: FollowUp) -> None:
+    if follow_up.done:
+        lifecycle.update(follow_up, {"done": False, "done_at": None})
+
+
+# --- lists ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MeetingFilters:
+    """The filters of the meetings list (and the API's): all optional."""
+
+    event_id: int | None = None
+    organization_id: int | None = None
+    person_id: int | None = None
+    project_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    outcome: MeetingOutcome | None = None
+    q: str | None = None
+
+    @classmethod
+    def from_args(cls, args) -> MeetingFilters:
+        """From a query string; values that are not well-formed are ignored rather than
+        failing the page."""
+        def integer(name):
+            value = str(args.get(name, "") or "")
+            return int(value) if value.isdigit() and len(value) < 10 else None
+
+        def day(name):
+            try:
+                return date.fromisoformat(str(args.get(name, "") or ""))
+            except ValueError:
+                return None
+        outcome = args.get("outcome") or None
+        return cls(
+            event_id=integer("event_id"), organization_id=integer("organization_id"),
+            person_id=integer("person_id"), project_id=integer("project_id"),
+            date_from=day("from"), date_to=day("to"),
+            outcome=MeetingOutcome(outcome) if outcome in set(MeetingOutcome) else None,
+            q=(args.get("q") or "").strip()[:200] or None)
+
+    def as_args(self) -> dict:
+        names = {"date_from": "from", "date_to": "to"}
+        out = {}
+        for key, value in self.__dict__.items():
+            if value is None:
+                continue
+            out[names.get(key, key)] = (value.isoformat() if isinstance(value, date)
+                                        else getattr(value, "value", value))
+        return out
+
+    @property
+    def active(self) -> bool:
+        return bool(self.as_args())
+
+
+def filtered_meetings(filters: MeetingFilters) -> sa.Select:
+    """Visible meetings matching `filters`, newest first (the access layer adds the rest).
+    `q` matches the notes and the names of the people, organizations and projects."""
+    stmt = sa.select(Meeting)
+    if filters.event_id:
+        stmt = stmt.where(Meeting.event_id == filters.event_id)
+    if filters.organization_id:
+        stmt = stmt.where(Meeting.id.in_(sa.select(meeting_organizations.c.meeting_id).where(
+            meeting_organizations.c.organization_id == filters.organization_id)))
+    if filters.person_id:
+        stmt = stmt.where(Meeting.id.in_(sa.select(meeting_people.c.meeting_id).where(
+            meeting_people.c.person_id == filters.person_id)))
+    if filters.project_id:
+        stmt = stmt.where(Meeting.id.in_(sa.select(meeting_projects.c.meeting_id).where(
+            meeting_projects.c.project_id == filters.project_id)))
+    if filters.date_from:
+        stmt = stmt.where(Meeting.occurred_at >= datetime.combine(filters.date_from, time.min, UTC))
+    if filters.date_to:
+        stmt = stmt.where(Meeting.occurred_at < datetime.combine(
+            filters.date_to + timedelta(days=1), time.min, UTC))
+    if filters.outcome:
+        stmt = stmt.where(Meeting.outcome == filters.outcome)
+    if filters.q:
+        needle = fold(filters.q)
+        stmt = stmt.where(sa.or_(
+            Meeting.summary.icontains(filters.q, autoescape=True),
+            Meeting.id.in_(sa.select(meeting_people.c.meeting_id).join(
+                Person, Person.id == meeting_people.c.person_id)
+                .where(Person.search_text.contains(needle, autoescape=True))),
+            Meeting.id.in_(sa.select(meeting_organizations.c.meeting_id).join(
+                Organization, Organization.id == meeting_organizations.c.organization_id)
+                .where(Organization.search_text.contains(needle, autoescape=True))),
+            Meeting.id.in_(sa.select(meeting_projects.c.meeting_id).join(
+                Project, Project.id == meeting_projects.c.project_id)
+                .where(Project.search_text.contains(needle, autoescape=True)))))
+    return stmt.order_by(Meeting.occurred_at.desc(), Meeting.id.desc())
+
+
+def with_list_details(stmt: sa.Select) -> sa.Select:
+    """Eager-load what a list row shows, in a constant number of queries."""
+    return stmt.options(
+        selectinload(Meeting.event),
+        selectinload(Meeting.people),
+        selectinload(Meeting.organizations),
+        selectinload(Meeting.projects),
+        selectinload(Meeting.follow_ups),
+    )
+
+
+def with_detail(stmt: sa.Select) -> sa.Select:
+    return with_list_details(stmt).options(
+        selectinload(Meeting.logged_by),
+        selectinload(Meeting.follow_ups).selectinload(FollowUp.owner),
+        selectinload(Meeting.people).selectinload(Person.organization))
+
+
+@dataclass
+class FollowUpGroups:
+    overdue: list[FollowUp]
+    due: list[FollowUp]
+    later: list[FollowUp]
+    done: list[FollowUp]
+
+    @property
+    def open_count(self) -> int:
+        return len(self.overdue) + len(self.due) + len(self.later)
+
+
+DUE_WINDOW_DAYS = 7
+RECENTLY_DONE_DAYS = 14
+OPEN_LIMIT = 500
+
+
+def my_follow_ups(user: User, today: date) -> FollowUpGroups:
+    """`user`'s open follow-ups of visible meetings: overdue (due before today), due
+    (today to 7 days ahead), later (after that, or no date); and those done lately."""
+    base = (sa.select(FollowUp).join(FollowUp.meeting)
+            .where(FollowUp.owner_id == user.id)
+            .options(sa.orm.contains_eager(FollowUp.meeting).selectinload(Meeting.event),
+                     sa.orm.contains_eager(FollowUp.meeting).selectinload(Meeting.people),
+                     sa.orm.contains_eager(FollowUp.meeting).selectinload(Meeting.organizations)))
+    open_rows = db.session.scalars(
+        base.where(FollowUp.done.is_(False))
+        .order_by(FollowUp.due_date.is_(None), FollowUp.due_date, FollowUp.id)
+        .limit(OPEN_LIMIT)).all()
+    done_rows = db.session.scalars(
+        base.where(FollowUp.done.is_(True),
+                   FollowUp.done_at >= utcnow() - timedelta(days=RECENTLY_DONE_DAYS))
+        .order_by(FollowUp.done_at.desc(), FollowUp.id.desc()).limit(20)).all()
+    horizon = today + timedelta(days=DUE_WINDOW_DAYS)
+    return FollowUpGroups(
+        overdue=[f for f in open_rows if f.due_date and f.due_date < today],
+        due=[f for f in open_rows if f.due_date and today <= f.due_date <= horizon],
+        later=[f for f in open_rows if not f.due_date or f.due_date > horizon],
+        done=list(done_rows))

@@ -1,0 +1,222 @@
+"""Forms of the memoranda area: the memorandum with its parties and terms, a change of
+status, an attachment. Domain rules live in services.py; these only shape the input."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, FieldList, Form, FormField, HiddenField, SelectField, SubmitField
+from wtforms.validators import AnyOf, DataRequired, Optional
+
+from crm.extensions import db
+from crm.form_fields import EnumField, LongTextField, TextField, as_choices
+from crm.models import (Event, Memorandum, MemorandumKind, MemorandumStatus, Organization, Person,
+                        Project)
+from crm.reference import label
+
+BLANK_PARTY_ROWS = 3
+BLANK_TERM_ROWS = 3
+
+
+def _name(primary: str, local: str | None) -> str:
+    return f"{primary} ({local})" if local and local != primary else primary
+
+
+def organization_choices(keep_ids=()) -> list:
+    """Organizations by name, with their local name; archived ones only when already a party."""
+    stmt = (sa.select(Organization.id, Organization.name, Organization.local_name)
+            .where(sa.or_(Organization.archived_at.is_(None), Organization.id.in_(list(keep_ids))))
+            .order_by(Organization.name, Organization.id)
+            .execution_options(include_archived=True))
+    return as_choices(((i, _name(n, ln)) for i, n, ln in db.session.execute(stmt)), blank="—")
+
+
+def person_choices(keep_ids=()) -> list:
+    """People by name, with their local name and organization, so namesakes can be told apart."""
+    stmt = (sa.select(Person.id, Person.full_name, Person.local_name, Organization.name)
+            .outerjoin(Organization, Person.organization_id == Organization.id)
+            .where(sa.or_(Person.archived_at.is_(None), Person.id.in_(list(keep_ids))))
+            .order_by(Person.full_name, Person.id)
+            .execution_options(include_archived=True))
+    return as_choices(((i, _name(n, ln) + (f" · {org}" if org else ""))
+                       for i, n, ln, org in db.session.execute(stmt)), blank="—")
+
+
+def project_choices(keep_id: int | None = None) -> list:
+    stmt = (sa.select(Project.id, Project.title)
+            .where(sa.or_(Project.archived_at.is_(None), Project.id == keep_id))
+            .order_by(Project.title, Project.id).execution_options(include_archived=True))
+    return as_choices(((i, t) for i, t in db.session.execute(stmt)), blank="—")
+
+
+def event_choices(keep_id: int | None = None) -> list:
+    stmt = (sa.select(Event).where(sa.or_(Event.archived_at.is_(None), Event.id == keep_id))
+            .order_by(Event.start_date.desc().nulls_last(), Event.name)
+            .execution_options(include_archived=True))
+    return as_choices(((e.id, e.label) for e in db.session.scalars(stmt)), blank="—")
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def StatusField(label, **kw):  # noqa: N802 - a field factory
+    """A status select that offers the next steps of the workflow but accepts any real
+    status, so that a move the workflow forbids gets the service's clear message."""
+    return SelectField(label, validate_choice=False, validators=[
+        AnyOf([s.value for s in MemorandumStatus], message=_l("Choose a status from the list."))],
+        **kw)
+
+
+def status_choices(statuses) -> list:
+    return as_choices((s.value, label(s)) for s in statuses)
+
+
+class PartyForm(Form):
+    organization_id = SelectField(_l("Organization"), validators=[Optional()])
+    signatory_person_id = SelectField(_l("Signatory"), validators=[Optional()])
+    role = TextField(_l("Role in the memorandum"), 80)
+
+    def is_blank(self) -> bool:
+        return not (self.organization_id.data or self.signatory_person_id.data or self.role.data)
+
+
+class TermForm(Form):
+    heading = TextField(_l("Heading"), 200)
+    text = LongTextField(_l("Text"), 20_000)
+
+    def is_blank(self) -> bool:
+        return not (self.heading.data or self.text.data)
+
+
+class MemorandumForm(FlaskForm):
+    reference = TextField(_l("Reference"), 40, [DataRequired()],
+                          description=_l("Unique, e.g. MOU-2018-001"))
+    title = TextField(_l("Title"), 300, [DataRequired()])
+    kind = EnumField(_l("Kind"), MemorandumKind)
+    status = StatusField(_l("Status"), default=MemorandumStatus.DRAFT.value)
+    project_id = SelectField(_l("Project"), validators=[Optional()])
+    event_id = SelectField(_l("Event"), validators=[Optional()],
+                           description=_l("Where it was signed or discussed"))
+    signed_on = DateField(_l("Signed on"), validators=[Optional()])
+    signed_place = TextField(_l("Place of signing"), 200,
+                             description=_l("e.g. National Pavilion of Kazakhstan, Cannes"))
+    effective_from = DateField(_l("Takes effect"), validators=[Optional()])
+    expires_on = DateField(_l("Expires"), validators=[Optional()])
+    summary = LongTextField(_l("Summary"))
+    parties = FieldList(FormField(PartyForm))
+    terms = FieldList(FormField(TermForm))
+    add_party = SubmitField(_l("Add a party"))
+    add_term = SubmitField(_l("Add a term"))
+    version = HiddenField()
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, memo: Memorandum | None = None, statuses=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep_orgs = [p.organization_id for p in memo.parties] if memo else []
+        keep_people = [p.signatory_person_id for p in memo.parties
+                       if p.signatory_person_id] if memo else []
+        self._organizations = organization_choices(keep_orgs)
+        self._people = person_choices(keep_people)
+        self.project_id.choices = project_choices(memo.project_id if memo else None)
+        self.event_id.choices = event_choices(memo.event_id if memo else None)
+        self.status.choices = status_choices(statuses or list(MemorandumStatus))
+        for entry in self.parties:
+            self._offer(entry)
+
+    def _offer(self, entry) -> None:
+        entry.organization_id.choices = self._organizations
+        entry.signatory_person_id.choices = self._people
+
+    def pad_rows(self, parties: int = 1, terms: int = 1) -> None:
+        """At least `parties` / `terms` empty rows at the end, for adding without JavaScript."""
+        for field, wanted in ((self.parties, parties), (self.terms, terms)):
+            blanks = 0
+            for entry in reversed(field.entries):
+                if not entry.form.is_blank():
+                    break
+                blanks += 1
+            for _ in range(wanted - blanks):
+                entry = field.append_entry()
+                if field is self.parties:
+                    self._offer(entry)
+
+    def wants_another_row(self) -> bool:
+        """True when the user pressed "Add a party/term" (a plain submit, no JavaScript):
+        the form comes back with one more row and everything typed kept."""
+        if self.add_party.data:
+            self._offer(self.parties.append_entry())
+            return True
+        if self.add_term.data:
+            self.terms.append_entry()
+            return True
+        return False
+
+    def fill_from(self, memo: Memorandum) -> None:
+        """Show a stored memorandum (GET of the edit page)."""
+        for name in ("reference", "title", "signed_on", "signed_place", "effective_from",
+                     "expires_on", "summary"):
+            getattr(self, name).data = getattr(memo, name)
+        self.kind.data = memo.kind.value
+        self.status.data = memo.status.value
+        self.project_id.data = str(memo.project_id or "")
+        self.event_id.data = str(memo.event_id or "")
+        self.version.data = memo.version
+        for field in (self.parties, self.terms):
+            while field.entries:
+                field.pop_entry()
+        for party in memo.parties:
+            entry = self.parties.append_entry()
+            self._offer(entry)
+            entry.organization_id.data = str(party.organization_id)
+            entry.signatory_person_id.data = str(party.signatory_person_id or "")
+            entry.role.data = party.role
+        for term in sorted(memo.terms, key=lambda t: t.position):
+            entry = self.terms.append_entry()
+            entry.heading.data, entry.text.data = term.heading, term.text
+
+    def values(self) -> dict:
+        return {
+            "reference": self.reference.data, "title": self.title.data,
+            "kind": MemorandumKind(self.kind.data), "status": MemorandumStatus(self.status.data),
+            "project_id": _int_or_none(self.project_id.data),
+            "event_id": _int_or_none(self.event_id.data),
+            "signed_on": self.signed_on.data, "signed_place": self.signed_place.data,
+            "effective_from": self.effective_from.data, "expires_on": self.expires_on.data,
+            "summary": self.summary.data,
+        }
+
+    # Every row, empty ones included, so that the service's 'parties.<index>.<field>'
+    # errors land on the row the user typed in (the service skips empty rows).
+    def party_rows(self) -> list[dict]:
+        return [{"organization_id": _int_or_none(e.organization_id.data),
+                 "signatory_person_id": _int_or_none(e.signatory_person_id.data),
+                 "role": e.role.data} for e in self.parties]
+
+    def term_rows(self) -> list[dict]:
+        return [{"heading": e.heading.data, "text": e.text.data} for e in self.terms]
+
+
+class StatusForm(FlaskForm):
+    """The workflow control on the detail page: one button per next status."""
+
+    status = StatusField(_l("New status"))
+    signed_on = DateField(_l("Signed on"), validators=[Optional()],
+                          description=_l("Needed to mark it signed"))
+    version = HiddenField()
+
+    def __init__(self, *args, statuses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status.choices = status_choices(statuses)
+        self.next_statuses = list(statuses)
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(_l("Attach a file"), validators=[FileRequired(_l("Choose a file to attach."))],
+                     description=_l("The signed scan: PDF, PNG or JPEG, at most 10 MB"),
+                     render_kw={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,"
+                                          "image/jpeg"})
