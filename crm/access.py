@@ -198,4 +198,5 @@ def get_or_404(model, ident, *, include_archived: bool = False):
 
 
 def load_user(session_token: str) -> User | None:
-    return db.session.scalars(sa.select(User).where(User.session_token == session_token)).first()
+    return db.session.scalars(sa.select(User).where(User.session_token == session_token,
+                                                    User.active.is_(True))).first()

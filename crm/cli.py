@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from crm.errors import ValidationFailed
 from crm.extensions import db
-from crm.models import Organization, Role
+from crm.models import Organization, Role, fold
 
 crm_cli = AppGroup("crm", help="Co-production CRM commands.")
 
@@ -45,6 +45,21 @@ def export_json_command(path):
     click.echo(f"Exported {sum(counts.values())} rows from {len(counts)} tables to {path}.")
 
 
+def _organization_named(name: str) -> Organization:
+    """The one organization with this name or local name, in any case and any script
+    (SQLite's lower() only knows ASCII, so names are compared folded, in Python)."""
+    wanted = fold(name)
+    candidates = db.session.scalars(sa.select(Organization).where(
+        Organization.search_text.contains(wanted, autoescape=True))).all()
+    matches = [org for org in candidates if wanted in (fold(org.name), fold(org.local_name))]
+    if not matches:
+        raise click.BadParameter(f"no organization named {name!r}", param_hint="--organization")
+    if len(matches) > 1:
+        raise click.BadParameter(f"{len(matches)} organizations are named {name!r}",
+                                 param_hint="--organization")
+    return matches[0]
+
+
 @crm_cli.command("seed-demo")
 @click.option("--if-empty", is_flag=True,
               help="Only when the database has no users yet (what `make run` does).")
@@ -72,12 +87,7 @@ def create_user_command(email, role, organization_name, name):
     from crm.admin.services import create_user
     organization_id = None
     if organization_name:
-        org = db.session.scalars(sa.select(Organization).where(
-            sa.func.lower(Organization.name) == organization_name.strip().lower())).first()
-        if org is None:
-            raise click.BadParameter(f"no organization named {organization_name!r}",
-                                     param_hint="--organization")
-        organization_id = org.id
+        organization_id = _organization_named(organization_name).id
     password = os.environ.get("CRM_PASSWORD") or click.prompt(
         "Password", hide_input=True, confirmation_prompt=True)
     try:
@@ -87,3 +97,24 @@ def create_user_command(email, role, organization_name, name):
         _fail_with(failure)
     db.session.commit()
     click.echo(f"Created {user.role} {user.email}.")
+
+
+@crm_cli.command("create-token")
+@click.argument("email")
+@click.option("--name", default="Command line", show_default=True,
+              help="What the token is for (shown on the user's token page).")
+def create_token_command(email, name):
+    """Print a new API token for the user with EMAIL (shown once, stored hashed)."""
+    from crm.account.services import create_token
+    from crm.models import User
+    user = db.session.scalars(sa.select(User).where(User.email == User.normalize_email(email))).first()
+    if user is None:
+        raise click.BadParameter(f"no user with the email {email!r}", param_hint="EMAIL")
+    if not user.active:
+        raise click.BadParameter(f"{user.email} is deactivated", param_hint="EMAIL")
+    try:
+        _token, secret = create_token(user, name)
+    except ValidationFailed as failure:
+        _fail_with(failure)
+    db.session.commit()
+    click.echo(secret)

@@ -92,14 +92,11 @@ def db(app):
 
 
 def _empty_tables() -> None:
-    tables = [t for t in reversed(_db.metadata.sorted_tables)]
+    # DELETE, child tables first: on tables this small it is far quicker than TRUNCATE on
+    # PostgreSQL (ids keep counting up, which no test relies on).
     with _db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-        else:
-            for table in tables:
-                conn.execute(table.delete())
+        for table in reversed(_db.metadata.sorted_tables):
+            conn.execute(table.delete())
 
 
 @pytest.fixture
@@ -255,6 +252,17 @@ def make_user(db):
         db.session.add(user)
         db.session.commit()
         return user
+    return make
+
+
+@pytest.fixture
+def api_headers(db):
+    """api_headers(user) -> {"Authorization": "Bearer crm_…"}: a new API token of `user`."""
+    def make(user: User) -> dict:
+        from crm.account.services import create_token
+        _token, secret = create_token(user, "tests")
+        db.session.commit()
+        return {"Authorization": f"Bearer {secret}"}
     return make
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
 from crm import lifecycle
@@ -16,10 +17,21 @@ ARCHIVABLE = {"projects": Project, "memoranda": Memorandum, "meetings": Meeting,
               "organizations": Organization, "people": Person, "events": Event}
 
 
+def _is_email(email: str) -> bool:
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
 def _validate_user(values: dict, user: User | None = None) -> None:
+    """The same rules whichever way a user is created (admin page, CLI, API)."""
     errors: dict[str, list[str]] = {}
     email = values.get("email")
-    if email is not None:
+    if email is not None and not _is_email(email.strip()):
+        errors["email"] = [str(_l("Enter an email address like name@example.com."))]
+    elif email is not None:
         clash = sa.select(User.id).where(User.email == User.normalize_email(email))
         if user is not None:
             clash = clash.where(User.id != user.id)
@@ -28,6 +40,10 @@ def _validate_user(values: dict, user: User | None = None) -> None:
     password = values.get("password")
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
         errors["password"] = [str(_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))]
+    if "name" in values and not (values["name"] or "").strip():
+        errors["name"] = [str(_l("A name is required."))]
+    if "role" in values and values["role"] not in set(Role):
+        errors["role"] = [str(_l("Choose one of: %(roles)s.", roles=", ".join(Role)))]
     org_id = values.get("organization_id")
     if org_id is not None and db.session.get(Organization, org_id) is None:
         errors["organization_id"] = [str(_l("No such organization."))]
@@ -37,7 +53,8 @@ def _validate_user(values: dict, user: User | None = None) -> None:
 
 def create_user(*, email: str, name: str, role: Role, password: str,
                 organization_id: int | None = None, active: bool = True) -> User:
-    _validate_user({"email": email, "password": password, "organization_id": organization_id})
+    _validate_user({"email": email, "name": name, "role": role, "password": password,
+                    "organization_id": organization_id})
     user = User(email=email, name=name, role=Role(role), organization_id=organization_id,
                 active=active)
     user.set_password(password)
@@ -50,6 +67,10 @@ def update_user(user: User, values: dict, expected_version=None) -> dict:
     password = values.pop("password", None) or None
     _validate_user({**values, "password": password}, user)
     lifecycle.check_version(user, expected_version)
+    stays_admin = values.get("role", user.role) == Role.ADMIN and values.get("active", user.active)
+    if user.role == Role.ADMIN and user.active and not stays_admin and _other_active_admins(user) == 0:
+        raise ValidationFailed({"role": [str(_l(
+            "This is the last active administrator: make someone else an administrator first."))]})
     extra = {}
     if password:
         user.set_password(password)
@@ -57,6 +78,11 @@ def update_user(user: User, values: dict, expected_version=None) -> dict:
     if values.get("active") is False and user.active:
         user.end_sessions()
     return lifecycle.update(user, values, extra_changes=extra)
+
+
+def _other_active_admins(user: User) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(User).where(
+        User.role == Role.ADMIN, User.active.is_(True), User.id != user.id))
 
 
 def archived(kind: str) -> list:

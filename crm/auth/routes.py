@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from crm.auth import bp
 from crm.auth.forms import LoginForm
-from crm.auth.services import authenticate
+from crm.auth.services import authenticate, sign_out_everywhere
 from crm.extensions import db, limiter
 
 
@@ -53,9 +53,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    # The session lives in a signed cookie: only rotating the token makes a copy of the
-    # cookie (or a "remember me" cookie) useless. This signs the user out on every device.
-    current_user.end_sessions()
+    sign_out_everywhere(current_user)
     db.session.commit()
     logout_user()
     flash(_("You are signed out."), "info")
