@@ -62,7 +62,6 @@ def register_template_helpers(app: Flask) -> None:
     def _globals():
         return {
             "today": datetime.now(UTC).date(),
-            "view_endpoints": current_app.view_functions,
             "navigation": _nav(NAVIGATION),
             "admin_navigation": _nav(ADMIN_NAVIGATION) if access.can_administer(current_user) else [],
             "can_edit": access.can_edit(current_user),

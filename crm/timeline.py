@@ -49,8 +49,7 @@ def _meeting_entries(stmt) -> list[TimelineEntry]:
         entries.append(TimelineEntry(
             at=m.occurred_at, kind="meeting",
             title=_("Meeting at %(where)s", where=m.event.label) if m.event else _("Meeting"),
-            detail=m.summary, url=url_for("meetings.detail", meeting_id=m.id)
-            if _has("meetings.detail") else None,
+            detail=m.summary, url=url_for("meetings.detail", meeting_id=m.id),
             who=who or None, badges=[label(m.outcome)]))
     return entries
 
@@ -64,8 +63,7 @@ def _memorandum_entries(stmt) -> list[TimelineEntry]:
             title=(_("Memorandum %(ref)s signed", ref=memo.reference) if memo.signed_on
                    else _("Memorandum %(ref)s recorded", ref=memo.reference)),
             detail=memo.title, badges=[label(memo.status)], date_only=bool(memo.signed_on),
-            url=url_for("memoranda.detail", memorandum_id=memo.id)
-            if _has("memoranda.detail") else None))
+            url=url_for("memoranda.detail", memorandum_id=memo.id)))
     return entries
 
 
@@ -96,11 +94,6 @@ def _edit_entries(object_type: str, object_id: int) -> list[TimelineEntry]:
                           detail=", ".join(sorted((e.changes or {}).keys()))
                           if e.action == "update" else None,
                           who=e.actor_email) for e in rows]
-
-
-def _has(endpoint: str) -> bool:
-    from flask import current_app
-    return endpoint in current_app.view_functions
 
 
 def _newest_first(entries: list[TimelineEntry]) -> list[TimelineEntry]:

@@ -1,1 +1,51 @@
-"""Routes of the reports area."""
+"""Routes of the reports area: the PDF documents.
+
+Each view loads what the document is about (404 for what the viewer may not see), picks
+the document class and sends the bytes; the documents query through the ORM, so they
+contain only what the viewer may see.
+"""
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import Response, request, send_file
+from flask_login import current_user, login_required
+
+from crm import access
+from crm.events.pdf import EventMeetingLogPDF
+from crm.memoranda.pdf import MemorandumSummaryPDF
+from crm.models import Event, Memorandum
+from crm.pdf import PDFDocument
+from crm.pipeline.services import PipelineFilters
+from crm.reports import bp
+from crm.reports.pdf import PipelineReportPDF
+
+
+def send_document(document: PDFDocument) -> Response:
+    """The document as a download: application/pdf, an ASCII-safe attachment name (each
+    document's filename() goes through secure_filename; werkzeug quotes and encodes the
+    header). Like every page, it is sent with Cache-Control: no-store (crm.security)."""
+    return send_file(BytesIO(document.render()), mimetype="application/pdf",
+                     as_attachment=True, download_name=document.filename(),
+                     etag=False, conditional=False, max_age=0)
+
+
+@bp.get("/memoranda/<int:memorandum_id>/summary.pdf")
+@login_required
+def memorandum_summary(memorandum_id):
+    memorandum = access.get_or_404(Memorandum, memorandum_id)
+    return send_document(MemorandumSummaryPDF(memorandum, prepared_for=current_user.name))
+
+
+@bp.get("/reports/pipeline.pdf")
+@login_required
+def pipeline():
+    filters = PipelineFilters.from_args(request.args)
+    return send_document(PipelineReportPDF(filters, prepared_for=current_user.name))
+
+
+@bp.get("/events/<int:event_id>/meetings.pdf")
+@login_required
+def event_meetings(event_id):
+    event = access.get_or_404(Event, event_id)
+    return send_document(EventMeetingLogPDF(event, prepared_for=current_user.name))
