@@ -197,6 +197,15 @@ def get_or_404(model, ident, *, include_archived: bool = False):
     return obj
 
 
+def get_editable_or_404(model, ident):
+    """The row a change is about: 404 if the user cannot see it (exactly as on its page, so
+    nothing more is revealed), then 403 if their role may not change it."""
+    obj = get_or_404(model, ident)
+    if not can_edit(current_user):
+        abort(403)
+    return obj
+
+
 def load_user(session_token: str) -> User | None:
     return db.session.scalars(sa.select(User).where(User.session_token == session_token,
                                                     User.active.is_(True))).first()

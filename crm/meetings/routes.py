@@ -93,9 +93,8 @@ def create():
 
 @bp.route("/<int:meeting_id>/edit", methods=["GET", "POST"])
 @login_required
-@access.editor_required
 def edit(meeting_id):
-    meeting = access.get_or_404(Meeting, meeting_id)
+    meeting = access.get_editable_or_404(Meeting, meeting_id)
     form = MeetingForm(current_user=current_user._get_current_object(), meeting=meeting)
     if request.method == "GET":
         form.load(meeting)
@@ -133,9 +132,8 @@ def _prefill_links(form: MeetingForm) -> None:
 
 @bp.post("/<int:meeting_id>/archive")
 @login_required
-@access.editor_required
 def archive(meeting_id):
-    meeting = access.get_or_404(Meeting, meeting_id)
+    meeting = access.get_editable_or_404(Meeting, meeting_id)
     services.archive_meeting(meeting)
     db.session.commit()
     flash(_("Meeting archived. An administrator can restore it."), "info")

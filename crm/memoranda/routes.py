@@ -54,12 +54,7 @@ def file_size(size: int) -> str:
 
 
 def _editable(memorandum_id: int) -> Memorandum:
-    """The memorandum a change is about: 404 if the user cannot see it (as on its page, so
-    nothing more is revealed), then 403 if their role may not change it."""
-    memo = access.get_or_404(Memorandum, memorandum_id)
-    if not access.can_edit(current_user):
-        abort(403)
-    return memo
+    return access.get_editable_or_404(Memorandum, memorandum_id)
 
 
 def _override() -> bool:

@@ -74,9 +74,8 @@ def create():
 
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
 @login_required
-@access.editor_required
 def edit(project_id):
-    project = access.get_or_404(Project, project_id)
+    project = access.get_editable_or_404(Project, project_id)
     form = ProjectForm(obj=project if request.method == "GET" else None, editing=True)
     if request.method == "GET":
         form.origin_event_id.data = str(project.origin_event_id or "")
@@ -95,10 +94,9 @@ def edit(project_id):
 
 @bp.route("/<int:project_id>/move", methods=["GET", "POST"])
 @login_required
-@access.editor_required
 def move(project_id):
     """Move to another stage; the plain-form path of the board's drag and drop."""
-    project = access.get_or_404(Project, project_id)
+    project = access.get_editable_or_404(Project, project_id)
     form = MoveForm(stage_id=project.stage_id, version=project.version) \
         if request.method == "GET" else MoveForm()
 
@@ -122,9 +120,8 @@ def move(project_id):
 
 @bp.post("/<int:project_id>/archive")
 @login_required
-@access.editor_required
 def archive(project_id):
-    project = access.get_or_404(Project, project_id)
+    project = access.get_editable_or_404(Project, project_id)
     lifecycle.archive(project)
     db.session.commit()
     flash(_("“%(title)s” archived. An administrator can restore it.", title=project.title), "info")
