@@ -30,6 +30,22 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
                  "--disable-sync", "--disable-quic"]
 
 
+ONGOING_EVENT = """
+from datetime import date, timedelta
+from crm import create_app
+from crm.events.services import create_event
+from crm.extensions import db
+app = create_app()
+with app.app_context():
+    today = date.today()
+    create_event({"name": "Almaty Film Festival", "edition": today.year, "city": "Almaty",
+                  "country": "KZ", "start_date": today - timedelta(days=2),
+                  "end_date": today + timedelta(days=3),
+                  "venue": "National Pavilion of Kazakhstan"})
+    db.session.commit()
+"""
+
+
 def _require_browser() -> None:
     if not Path(CHROMIUM).exists():
         message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
@@ -55,6 +71,9 @@ def live_server(tmp_path_factory):
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([*flask, "crm", "seed-demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    # A festival that is on today, so the meeting log defaults to it as at a real stand.
+    subprocess.run([sys.executable, "-c", ONGOING_EVENT], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
     port = _free_port()
     log = open(tmp_path_factory.mktemp("e2e-log") / "server.log", "w")
     server = subprocess.Popen([*flask, "run", "--port", str(port), "--no-reload"], cwd=ROOT,

@@ -121,3 +121,56 @@ def test_keyboard_reaches_the_main_actions(open_as):
         pytest.fail("a project card link is not reachable with the keyboard")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("The Horse Thieves")
+
+
+def test_pavilion_staff_log_a_meeting_on_a_phone(open_as):
+    """At the stand: pick a person by part of their local name, add someone new, pick the
+    project, write notes, add a follow-up, save — in at most three page loads."""
+    import time
+    page = open_as("staff", viewport=PHONE)
+    loads = []
+    page.on("load", lambda loaded: loads.append(loaded.url))
+    started = time.monotonic()
+    page.goto("/meetings/new")
+    expect(page.locator("main")).to_contain_text(f"Almaty Film Festival")
+    people = page.get_by_role("combobox", name="People")
+    people.fill("市山")
+    page.get_by_role("option", name=re.compile("Shozo Ichiyama")).click()
+    people.fill("Aigerim Bekova")
+    page.get_by_role("option", name=re.compile("Create")).click()
+    projects = page.get_by_role("combobox", name="Projects")
+    projects.fill("horse")
+    page.get_by_role("option", name=re.compile("The Horse Thieves")).click()
+    page.get_by_label("Notes").fill("Ichiyama-san confirmed the Tokyo shoot; Aigerim joins as line producer.")
+    page.get_by_label("Follow-up 1", exact=True).fill("Send the revised budget")
+    page.get_by_role("button", name="Save meeting").click()
+    expect(page.locator("main")).to_contain_text("Aigerim Bekova")
+    seconds = time.monotonic() - started
+    assert 2 <= len(loads) <= 3, loads  # the form, then the saved meeting
+    print(f"\nmeeting journey: {len(loads)} page loads, {seconds:.1f} s")
+    screenshot(page, "meeting-logged")
+    page.get_by_role("link", name="The Horse Thieves").first.click()
+    expect(page.locator(".timeline")).to_contain_text("Ichiyama-san confirmed the Tokyo shoot")
+    screenshot(page, "meeting-on-timeline")
+
+
+def test_executive_downloads_the_memorandum_summary(open_as):
+    page = open_as("executive", viewport=DESKTOP)
+    page.goto("/pipeline?country=JP")
+    page.get_by_role("link", name="The Horse Thieves", exact=True).click()
+    page.get_by_role("link", name="MOU-2018-001", exact=False).first.click()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=re.compile("Summary")).first.click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    with open(download.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    screenshot(page, "memorandum-detail")
+
+
+@pytest.mark.parametrize("path", ["/meetings/new"])
+def test_meeting_form_has_no_serious_accessibility_violations(open_as, path):
+    for viewport in (PHONE, DESKTOP):
+        page = open_as("staff", viewport=viewport, bypass_csp=True)
+        page.goto(path)
+        assert axe_violations(page) == [], path
