@@ -1,0 +1,364 @@
+"""Server-side timings through the app itself: the Flask test client inside this process,
+signed in as the staff user through the real /login form (with its CSRF token).
+
+Each page is requested a few times to warm up, then N times; we keep the wall time of
+each request (routing, queries, templates, PDF rendering: everything the server does,
+without a network) and the number of SQL statements it sent (a before_cursor_execute
+listener; the BEGIN that SQLite transactions start with is not counted).
+"""
+from __future__ import annotations
+
+import re
+import statistics
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from bench.data import PASSWORD, STAFF_EMAIL, make_app
+
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+PER_PAGE = 25
+
+# What each kind of row must meet (SPEC "Performance").
+TARGETS = {
+    "page": ("median ≤ 50 ms", 50.0),
+    "memo_pdf": ("median ≤ 40 ms", 40.0),
+    "report_pdf": ("median ≤ 1500 ms", 1500.0),
+    "document": (None, None),  # measured for information, no SPEC target
+}
+
+
+@dataclass
+class Row:
+    name: str
+    scale: str
+    kind: str = "page"  # page, memo_pdf, report_pdf, document, throughput, hello, rss
+    method: str = "GET"
+    path: str | None = None
+    runs: int = 0
+    median_ms: float | None = None
+    p95_ms: float | None = None
+    min_ms: float | None = None
+    cpu_ms: float | None = None  # median CPU time of this process per request
+    queries: int | None = None
+    queries_varied: list[int] | None = None
+    status: int | None = None
+    bytes: int | None = None
+    rps: float | None = None
+    ratio_to_hello: float | None = None
+    rss_mb: float | None = None
+    target: str | None = None
+    ok: bool | None = None
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        out = asdict(self)
+        if not out["extra"]:
+            out.pop("extra")
+        return out
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile (p95 of 30 runs is the 29th fastest)."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * p // 100))
+    return ordered[int(rank) - 1]
+
+
+class QueryCounter:
+    def __init__(self, engine):
+        self.count = 0
+        self.statements: list[str] = []
+        self.keep = False
+        event.listen(engine, "before_cursor_execute", self)
+
+    def __call__(self, _conn, _cursor, statement, _params, _context, _executemany):
+        if statement.lstrip()[:5].upper() in ("BEGIN", "COMMI", "ROLLB", "SAVEP", "RELEA"):
+            return
+        self.count += 1
+        if self.keep:
+            self.statements.append(statement)
+
+
+def csrf_token(html: str) -> str:
+    match = CSRF.search(html)
+    if not match:
+        raise RuntimeError("no CSRF token on the page")
+    return match.group(1)
+
+
+def sign_in(client, email: str = STAFF_EMAIL, password: str = PASSWORD) -> None:
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data={"email": email, "password": password,
+                                           "csrf_token": token})
+    if response.status_code != 302:
+        raise RuntimeError(f"signing in as {email} failed ({response.status_code})")
+
+
+# --- what to measure ----------------------------------------------------------------------
+
+@dataclass
+class Case:
+    name: str
+    path: str
+    kind: str = "page"
+    method: str = "GET"
+    runs: int | None = None  # None: the default number of runs
+    warmups: int | None = None
+    expect: int = 200
+    data: dict | None = None
+    headers: dict | None = None
+    note: str = ""
+    endpoint_path: str | None = None  # the URL whose route must exist (when `path` has a query)
+
+
+def _scalar(db, sql: str, **params):
+    return db.session.execute(sa.text(sql), params).scalar()
+
+
+def pick_records(app) -> dict:
+    """Ids of representative records, chosen by SQL at this scale (the busiest ones: the
+    honest worst case)."""
+    from crm.extensions import db
+    with app.app_context():
+        picks = {}
+        picks["project"] = _scalar(db, """
+            SELECT p.id FROM projects p JOIN meeting_projects mp ON mp.project_id = p.id
+            WHERE p.archived_at IS NULL
+              AND (SELECT count(*) FROM stage_changes s WHERE s.project_id = p.id) >= 3
+              AND (SELECT count(*) FROM project_parties pp WHERE pp.project_id = p.id) >= 3
+            GROUP BY p.id ORDER BY count(*) DESC, p.id LIMIT 1""")
+        picks["project_meetings"] = _scalar(
+            db, "SELECT count(*) FROM meeting_projects WHERE project_id = :p", p=picks["project"])
+        picks["memorandum"] = _scalar(db, """
+            SELECT m.id FROM memoranda m
+            WHERE m.project_id IS NOT NULL AND m.status = 'signed' AND m.archived_at IS NULL
+            ORDER BY (SELECT count(*) FROM memorandum_parties x WHERE x.memorandum_id = m.id) DESC,
+                     (SELECT count(*) FROM memorandum_terms t WHERE t.memorandum_id = m.id) DESC,
+                     m.id LIMIT 1""")
+        picks["organization"] = _scalar(db, """
+            SELECT organization_id FROM project_parties GROUP BY organization_id
+            ORDER BY count(*) DESC, organization_id LIMIT 1""")
+        picks["organization_projects"] = _scalar(
+            db, "SELECT count(*) FROM project_parties WHERE organization_id = :o",
+            o=picks["organization"])
+        picks["meeting"] = _scalar(db, """
+            SELECT m.id FROM meetings m WHERE m.archived_at IS NULL AND m.event_id IS NOT NULL
+              AND EXISTS (SELECT 1 FROM follow_ups f WHERE f.meeting_id = m.id
+                          AND f.owner_id IS NOT NULL)
+              AND EXISTS (SELECT 1 FROM meeting_projects x WHERE x.meeting_id = m.id)
+              AND (SELECT count(*) FROM meeting_people x WHERE x.meeting_id = m.id) >= 2
+              AND EXISTS (SELECT 1 FROM meeting_people x JOIN people p ON p.id = x.person_id
+                          WHERE x.meeting_id = m.id AND p.organization_id IS NOT NULL)
+              AND EXISTS (SELECT 1 FROM meeting_organizations x WHERE x.meeting_id = m.id)
+            ORDER BY m.occurred_at DESC, m.id DESC LIMIT 1""")
+        picks["event"], picks["event_meetings"] = db.session.execute(sa.text("""
+            SELECT event_id, count(*) FROM meetings WHERE event_id IS NOT NULL
+              AND archived_at IS NULL
+            GROUP BY event_id ORDER BY count(*) DESC, event_id LIMIT 1""")).one()
+        # The deepest full page (a partly filled last page would load fewer relations).
+        picks["last_pages"] = {
+            table: max(1, _scalar(db, f"SELECT count(*) FROM {table} WHERE archived_at IS NULL")
+                       // PER_PAGE)
+            for table in ("organizations", "people", "projects", "meetings", "memoranda")}
+        # A filter of the pipeline report close to 1,000 projects (at the small scale: all).
+        total = _scalar(db, "SELECT count(*) FROM projects WHERE archived_at IS NULL")
+        candidates = [(f"country={c}", n) for c, n in db.session.execute(sa.text("""
+            SELECT o.country, count(DISTINCT pp.project_id) FROM project_parties pp
+            JOIN organizations o ON o.id = pp.organization_id
+            JOIN projects p ON p.id = pp.project_id
+            WHERE p.archived_at IS NULL AND o.country IS NOT NULL GROUP BY o.country"""))]
+        candidates += [(f"status={s}", n) for s, n in db.session.execute(sa.text("""
+            SELECT status, count(*) FROM projects WHERE archived_at IS NULL GROUP BY status"""))]
+        candidates.append(("", total))
+        picks["report"] = min(candidates, key=lambda r: (abs(r[1] - 1000), r[0]))
+        # For the meeting form: an organization with people and projects, at an event.
+        org = _scalar(db, """
+            SELECT p.organization_id FROM people p
+            JOIN project_parties pp ON pp.organization_id = p.organization_id
+            WHERE p.archived_at IS NULL GROUP BY p.organization_id
+            HAVING count(DISTINCT p.id) >= 2 ORDER BY p.organization_id LIMIT 1""")
+        picks["log"] = {
+            "organization": org,
+            "people": [r[0] for r in db.session.execute(sa.text(
+                "SELECT id FROM people WHERE organization_id = :o AND archived_at IS NULL "
+                "ORDER BY id LIMIT 2"), {"o": org})],
+            "project": _scalar(db, "SELECT project_id FROM project_parties WHERE organization_id = :o "
+                                   "ORDER BY project_id LIMIT 1", o=org),
+            "event": _scalar(db, "SELECT id FROM events WHERE country = 'FR' "
+                                 "ORDER BY start_date DESC LIMIT 1"),
+            "staff": _scalar(db, "SELECT id FROM users WHERE email = :e", e=STAFF_EMAIL),
+        }
+        db.session.remove()
+    return picks
+
+
+def meeting_form(picks: dict, token: str) -> dict:
+    from crm.models import utcnow
+    log = picks["log"]
+    today = utcnow().date()
+    return {
+        "csrf_token": token,
+        "people": "", "person_ids": [str(i) for i in log["people"]], "new_people": "",
+        "organizations": "", "organization_ids": [str(log["organization"])],
+        "new_organizations": "",
+        "projects": "", "project_ids": [str(log["project"])],
+        "summary": ("Met at the pavilion after the screening. Discussed the co-production "
+                    "structure: they would take a 30 % minority share and bring the Japanese "
+                    "pre-sales. Келісім жобасын келесі аптада жібереміз."),
+        "outcome": "positive",
+        "follow_ups-0-id": "", "follow_ups-0-description": "Send the budget top sheet",
+        "follow_ups-0-owner_id": str(log["staff"]),
+        "follow_ups-0-due_date": (today + timedelta(days=7)).isoformat(),
+        "event_id": str(log["event"] or ""),
+        "occurred_at": f"{today.isoformat()}T10:30", "timezone": "Europe/Paris",
+        "location": "National Pavilion of Kazakhstan", "version": "",
+    }
+
+
+def cases(picks: dict, *, api_token: str | None) -> list[Case]:
+    pages = picks["last_pages"]
+    report_filter, report_count = picks["report"]
+    out = [
+        Case("dashboard", "/"),
+        Case("pipeline board", "/pipeline"),
+        Case("pipeline board, filtered", "/pipeline?country=KZ"),
+        Case("project detail", f"/projects/{picks['project']}",
+             note=f"{picks['project_meetings']} meetings"),
+    ]
+    for table, label in (("organizations", "organizations"), ("people", "people"),
+                         ("projects", "projects"), ("meetings", "meetings"),
+                         ("memoranda", "memoranda")):
+        out.append(Case(f"{label} list, page 1", f"/{table}"))
+        out.append(Case(f"{label} list, deepest page", f"/{table}?page={pages[table]}",
+                        note=f"page {pages[table]}"))
+    out += [
+        Case("search (Kazakh, upper case)", "/search?q=%D0%90%D0%9B%D0%A2%D0%AB%D0%9D",
+             note="q=АЛТЫН"),
+        Case("search (Latin)", "/search?q=horse", note="q=horse"),
+        Case("meeting form", "/meetings/new"),
+        Case("log a meeting (POST)", "/meetings/new", method="POST", expect=302),
+        Case("meeting type-ahead", "/meetings/lookup/people?q=%D0%BD%D2%B1%D1%80",
+             note="q=нұр"),
+        Case("meeting detail", f"/meetings/{picks['meeting']}"),
+        Case("my follow-ups", "/meetings/follow-ups"),
+        Case("organization detail (busiest)", f"/organizations/{picks['organization']}",
+             note=f"party to {picks['organization_projects']} projects"),
+        Case("memorandum summary PDF", f"/memoranda/{picks['memorandum']}/summary.pdf",
+             kind="memo_pdf"),
+        Case("pipeline report PDF, ~1,000 projects",
+             "/reports/pipeline.pdf" + (f"?{report_filter}" if report_filter else ""),
+             kind="report_pdf", runs=5, warmups=1,
+             note=f"{report_filter or 'unfiltered'}: {report_count:,} projects"),
+        Case("event meeting log PDF (busiest event)", f"/events/{picks['event']}/meetings.pdf",
+             kind="document", runs=3, warmups=1, note=f"{picks['event_meetings']} meetings"),
+    ]
+    headers = {"Authorization": f"Bearer {api_token}"} if api_token else None
+    out += [
+        Case("API list projects", "/api/v1/projects?per_page=50", headers=headers,
+             endpoint_path="/api/v1/projects"),
+        Case("API get project", f"/api/v1/projects/{picks['project']}", headers=headers),
+    ]
+    return out
+
+
+def route_exists(app, path: str, method: str = "GET") -> bool:
+    from werkzeug.exceptions import MethodNotAllowed, NotFound
+    adapter = app.url_map.bind("localhost")
+    try:
+        adapter.match(path.split("?")[0], method=method)
+    except (NotFound, MethodNotAllowed):
+        return False
+    return True
+
+
+def api_token(app) -> str | None:
+    """A bearer token for the staff user, made with `flask crm create-token` (SPEC)."""
+    if not route_exists(app, "/api/v1/projects"):
+        return None
+    result = app.test_cli_runner().invoke(args=["crm", "create-token", STAFF_EMAIL,
+                                                "--name", "benchmark"])
+    if result.exit_code != 0:
+        raise RuntimeError(f"create-token failed: {result.output}")
+    return [line for line in result.output.splitlines() if line.strip()][-1].strip()
+
+
+# --- running ------------------------------------------------------------------------------
+
+def measure_scale(scale: str, url: str, *, runs: int, warmups: int, log=print,
+                  only: set[str] | None = None) -> tuple[list[Row], dict]:
+    from crm.extensions import db
+    app = make_app(url)
+    picks = pick_records(app)
+    token = api_token(app)
+    with app.app_context():
+        counter = QueryCounter(db.engine)
+    client = app.test_client()
+    sign_in(client)
+    rows: list[Row] = []
+    for case in cases(picks, api_token=token):
+        if only and case.name not in only:
+            continue
+        row = Row(case.name, scale, kind=case.kind, method=case.method, path=case.path,
+                  note=case.note)
+        rows.append(row)
+        if not route_exists(app, case.endpoint_path or case.path, case.method):
+            row.note = "not available (no such route yet)"
+            log(f"  {case.name:<42} n/a ({row.note})")
+            continue
+        n_runs, n_warm = case.runs or runs, case.warmups if case.warmups is not None else warmups
+        try:
+            _measure(client, case, row, counter, picks, n_runs, n_warm)
+        except Exception as failure:  # noqa: BLE001 - a broken page is a result, not a crash
+            row.note = f"failed: {failure}"[:300]
+            log(f"  {case.name:<42} FAILED {row.note}")
+            continue
+        log(f"  {case.name:<42} median {row.median_ms:8.1f} ms  p95 {row.p95_ms:8.1f} ms  "
+            f"cpu {row.cpu_ms:8.1f} ms  {row.queries:3d} queries")
+    with app.app_context():
+        db.engine.dispose()
+    return rows, picks
+
+
+def _measure(client, case: Case, row: Row, counter: QueryCounter, picks: dict, runs: int,
+             warmups: int) -> None:
+    if case.method == "POST":
+        token = csrf_token(client.get(case.path).get_data(as_text=True))
+        data = meeting_form(picks, token)
+
+        def request():
+            return client.post(case.path, data=data)
+    else:
+        def request():
+            return client.get(case.path, headers=case.headers)
+
+    times, cpu, queries = [], [], []
+    for i in range(warmups + runs):
+        counter.count = 0
+        started, cpu_started = time.perf_counter(), time.process_time()
+        response = request()
+        body = response.get_data()
+        elapsed = (time.perf_counter() - started) * 1000
+        cpu_elapsed = (time.process_time() - cpu_started) * 1000
+        response.close()
+        if response.status_code != case.expect:
+            snippet = body[:300].decode("utf-8", "replace")
+            raise RuntimeError(f"status {response.status_code}, expected {case.expect}: {snippet}")
+        if i >= warmups:
+            times.append(elapsed)
+            cpu.append(cpu_elapsed)
+            queries.append(counter.count)
+    row.runs = runs
+    row.median_ms = round(statistics.median(times), 2)
+    row.p95_ms = round(percentile(times, 95), 2)
+    row.min_ms = round(min(times), 2)
+    row.cpu_ms = round(statistics.median(cpu), 2)
+    row.queries = max(queries)
+    if len(set(queries)) > 1:
+        row.queries_varied = sorted(set(queries))
+    row.status = response.status_code
+    row.bytes = len(body)
