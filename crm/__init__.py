@@ -7,8 +7,13 @@ from pathlib import Path
 from flask import Flask, has_request_context, request
 from flask_login import current_user
 
+from werkzeug.routing import IntegerConverter
+
 from config import Config, config_for_environment
+from flask_babel import lazy_gettext as _l
+
 from crm.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from crm.models.base import MAX_ID
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,6 +51,7 @@ def _init_extensions(app: Flask) -> None:
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     login_manager.user_loader(access.load_user)
@@ -67,7 +73,18 @@ def _select_locale() -> str | None:
     return request.accept_languages.best_match(languages)
 
 
+class _IdConverter(IntegerConverter):
+    """`<int:…>` in every route: ids beyond what a database holds are simply not found."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def _register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = _IdConverter
+    from crm import api
+    from crm.account import bp as account_bp
     from crm.admin import bp as admin_bp
     from crm.auth import bp as auth_bp
     from crm.events import bp as events_bp
@@ -81,5 +98,6 @@ def _register_blueprints(app: Flask) -> None:
     from crm.reports import bp as reports_bp
 
     for bp in (auth_bp, main_bp, organizations_bp, people_bp, events_bp, projects_bp,
-               pipeline_bp, memoranda_bp, meetings_bp, reports_bp, admin_bp):
+               pipeline_bp, memoranda_bp, meetings_bp, reports_bp, admin_bp, account_bp):
         app.register_blueprint(bp)
+    api.init_app(app)

@@ -1,7 +1,7 @@
 """Errors raised by services, and the pages shown for HTTP errors."""
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
@@ -44,20 +44,37 @@ _EXPLANATIONS = {
 }
 
 
+def _record_denied() -> None:
+    """A 403 is kept in the audit trail (who tried what), in its own transaction."""
+    from crm import audit
+    from crm.extensions import db
+    db.session.rollback()
+    audit.record("denied", changes={"request": [None, f"{request.method} {request.path}"[:300]]})
+    db.session.commit()
+
+
 def _render_error(code: int):
     return render_template("errors/error.html", code=code, title=_TITLES.get(code, _TITLES[500]),
                            explanation=_EXPLANATIONS.get(code, "")), code
 
 
 def register_error_handlers(app: Flask) -> None:
+    from crm.api.errors import is_api_request, problem_response  # /api/: problem+json
+
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if error.code == 403:
+            _record_denied()
+        if is_api_request():
+            return problem_response(error)
         return _render_error(error.code)
 
     @app.errorhandler(500)
     def _server_error(_error):
         from crm.extensions import db
         db.session.rollback()
+        if is_api_request():
+            return problem_response(500)
         return _render_error(500)

@@ -1,0 +1,87 @@
+"""API tokens: creating (shown once, stored as a SHA-256 hash), finding and revoking them.
+The same code serves the profile page, the CLI (`flask crm create-token`) and the API's
+authentication."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
+
+from crm import audit, lifecycle
+from crm.errors import ValidationFailed
+from crm.extensions import db
+from crm.models import ApiToken, User, utcnow
+
+TOKEN_PREFIX = "crm_"
+NAME_MAX = 100
+# `last_used_at` is bookkeeping, not an edit: write it at most this often per token.
+LAST_USED_GRANULARITY = timedelta(minutes=5)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def create_token(user: User, name: str | None) -> tuple[ApiToken, str]:
+    """A new token for `user`. Returns the row and the token itself, which is not stored
+    anywhere: the caller shows it once."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed({"name": [str(_l("Give the token a name, e.g. what uses it."))]})
+    if len(name) > NAME_MAX:
+        raise ValidationFailed({"name": [str(_l("At most %(n)d characters.", n=NAME_MAX))]})
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, token_hash=hash_token(secret),
+                     prefix=secret[:len(TOKEN_PREFIX) + 8], created_at=utcnow())
+    lifecycle.create(token)
+    return token, secret
+
+
+def revoke_token(token: ApiToken) -> None:
+    """Stop a token working, for good (revoking twice changes nothing)."""
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        db.session.flush()
+        audit.record("revoke", token)
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    """The user's tokens, working ones first, newest first."""
+    return list(db.session.scalars(
+        sa.select(ApiToken).where(ApiToken.user_id == user.id)
+        .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(),
+                  ApiToken.id.desc())))
+
+
+def token_of(user: User, token_id: int) -> ApiToken | None:
+    return db.session.scalars(sa.select(ApiToken).where(
+        ApiToken.id == token_id, ApiToken.user_id == user.id)).first()
+
+
+def authenticate_token(secret: str | None) -> ApiToken | None:
+    """The working token with this secret, with its (active) user loaded; else None."""
+    if not secret or not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    return db.session.scalars(
+        sa.select(ApiToken).join(ApiToken.user)
+        .where(ApiToken.token_hash == hash_token(secret), ApiToken.revoked_at.is_(None),
+               User.active.is_(True))
+        .options(joinedload(ApiToken.user))).first()
+
+
+def note_use(token: ApiToken) -> None:
+    """Record when a token was last used (at most every few minutes). This is bookkeeping,
+    not an edit: it is committed at once in a short transaction of its own, before the
+    request's own work starts (the read transaction of the look-up is ended first, so
+    SQLite takes the write lock cleanly)."""
+    now = utcnow()
+    if token.last_used_at is not None and now - token.last_used_at < LAST_USED_GRANULARITY:
+        return
+    db.session.rollback()
+    db.session.execute(sa.update(ApiToken).where(ApiToken.id == token.id)
+                       .values(last_used_at=now))
+    db.session.commit()

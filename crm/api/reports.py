@@ -1,0 +1,40 @@
+"""/api/v1/reports: PDF documents."""
+from __future__ import annotations
+
+import io
+
+from flask import Response, send_file
+from flask_login import current_user
+
+from crm.api import bp
+from crm.api.projects import pipeline_filters
+from crm.api.resources import documents
+from crm.api.schemas import PipelineQuery
+from crm.pdf import PDFDocument
+from crm.reports.pdf import PipelineReportPDF
+
+TAGS = ["reports"]
+
+PDF_RESPONSE = {"schema": {"type": "string", "format": "binary"},
+                "content_type": "application/pdf", "description": "A PDF file."}
+
+
+def pdf_response(document: PDFDocument) -> Response:
+    """Send a document as a download (built for this caller: never cached)."""
+    response = send_file(io.BytesIO(document.render()), mimetype="application/pdf",
+                         as_attachment=True, download_name=document.filename(), etag=False,
+                         max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/reports/pipeline.pdf", endpoint="pipeline_report", tags=TAGS)
+@bp.arguments(PipelineQuery, location="query")
+@bp.response(200, **PDF_RESPONSE)
+@documents(422)
+def pipeline_report(args):
+    """The pipeline report as PDF
+
+    The projects the caller may see, grouped by stage with counts, parties, shares and
+    next steps, and a chart; filtered like the projects list (every stage is shown)."""
+    return pdf_response(PipelineReportPDF(pipeline_filters(args), prepared_for=current_user.name))
