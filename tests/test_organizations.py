@@ -276,3 +276,16 @@ def test_executive_can_view_but_not_change(client, db, login_as, make_organizati
                      page=csrf_page).status_code == 403
     db.session.rollback()
     assert db.session.scalars(sa.select(Organization)).one().name == "Kazakhfilm"
+
+
+def test_service_rules_hold_for_every_caller_not_only_the_form(db):
+    """The API and the CLI call the same services: a bad website or an over-long alias is
+    refused there too, with the message at the field."""
+    import pytest
+    from crm.errors import ValidationFailed
+    from crm.models import OrganizationKind
+    from crm.organizations.services import create_organization
+    with pytest.raises(ValidationFailed) as failure:
+        create_organization({"name": "Studio", "kind": OrganizationKind.STUDIO,
+                             "website": "not a website", "aliases": ["x" * 201]})
+    assert set(failure.value.errors) == {"website", "aliases"}

@@ -191,3 +191,14 @@ def test_executive_can_view_but_not_change(client, db, login_as, make_person):
     assert post_form(client, f"/people/{person.id}/archive", {}, page=page).status_code == 403
     [stored] = people_in_database(db)
     assert stored.archived_at is None
+
+
+def test_email_format_is_a_service_rule(db):
+    import pytest
+    from crm.errors import ValidationFailed
+    from crm.models import PersonRole
+    from crm.people.services import create_person
+    with pytest.raises(ValidationFailed) as failure:
+        create_person({"full_name": "Lisa Takeba", "role": PersonRole.DIRECTOR,
+                       "email": "lisa at example"})
+    assert "email" in failure.value.errors

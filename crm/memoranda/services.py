@@ -32,8 +32,9 @@ from werkzeug.utils import secure_filename
 from crm import audit, lifecycle
 from crm.errors import ValidationFailed
 from crm.extensions import db
-from crm.models import (Attachment, Memorandum, MemorandumKind, MemorandumParty,
-                        MemorandumStatus, MemorandumTerm, Organization, Person, fold, utcnow)
+from crm.models import (Attachment, Event, Memorandum, MemorandumKind, MemorandumParty,
+                        MemorandumStatus, MemorandumTerm, Organization, Person, Project, fold,
+                        utcnow)
 from crm.reference import label
 
 S = MemorandumStatus
@@ -195,6 +196,11 @@ def _validate(memo: Memorandum | None, values: dict, parties: list[dict] | None,
             _add(errors, field, _msg(_l("At most %(limit)d characters."), limit=limit))
     if "kind" in values and values["kind"] not in set(MemorandumKind):
         _add(errors, "kind", str(_l("Choose a kind from the list.")))
+    # Linked records must exist and be visible to the user (the access layer decides).
+    for field, model in (("project_id", Project), ("event_id", Event)):
+        ident = values.get(field)
+        if ident is not None and db.session.scalar(sa.select(model.id).where(model.id == ident)) is None:
+            _add(errors, field, str(_l("No such record, or it is not shared with you.")))
 
     try:
         status = MemorandumStatus(merged.get("status") or S.DRAFT)

@@ -1,6 +1,7 @@
 """Creating and changing organizations (the same code for pages, API and CLI)."""
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import sqlalchemy as sa
@@ -19,6 +20,11 @@ def _validate(values: dict) -> None:
         errors["name"] = [str(_l("A name is required."))]
     if values.get("country") and not is_country(values["country"]):
         errors["country"] = [str(_l("Unknown country code."))]
+    website = values.get("website")
+    if website and not re.fullmatch(r"https?://[^\s/$.?#][^\s]*\.[^\s]+", website):
+        errors["website"] = [str(_l("Enter a full address, starting with https://"))]
+    if any(len(alias) > 200 for alias in values.get("aliases") or ()):
+        errors["aliases"] = [str(_l("Each spelling may be at most 200 characters."))]
     if errors:
         raise ValidationFailed(errors)
 

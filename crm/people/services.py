@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
 from crm import lifecycle
@@ -17,6 +18,12 @@ def _validate(values: dict) -> None:
         errors["full_name"] = [str(_l("A name is required."))]
     if values.get("country") and not is_country(values["country"]):
         errors["country"] = [str(_l("Unknown country code."))]
+    email = values.get("email")
+    if email:
+        try:
+            validate_email(email, check_deliverability=False)
+        except EmailNotValidError:
+            errors["email"] = [str(_l("Enter an email address like name@example.com."))]
     org_id = values.get("organization_id")
     if org_id is not None and db.session.get(Organization, org_id) is None:
         errors["organization_id"] = [str(_l("No such organization."))]
