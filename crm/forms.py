@@ -48,6 +48,29 @@ def stale_message() -> str:
              "on the record page; your input is kept below: check it and save again.")
 
 
+_NOT_COMPARED = {"csrf_token", "version", "submit"}
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    return str(getattr(value, "value", value)).strip()
+
+
+def their_version(form: FlaskForm, obj) -> list[tuple[str, str, str]]:
+    """(label, stored value, your value) for each plain field where the record as stored
+    now differs from what the user submitted: what the other person changed."""
+    differences = []
+    for name, field in form._fields.items():
+        if name in _NOT_COMPARED or field.type in ("SubmitField", "FieldList", "FormField") \
+                or not hasattr(obj, name):
+            continue
+        stored, mine = _shown(getattr(obj, name)), _shown(field.data)
+        if stored != mine:
+            differences.append((str(field.label.text), stored, mine))
+    return differences
+
+
 def submit(form: FlaskForm, action: Callable[[], Any]) -> tuple[bool, Any]:
     """Validate `form`; if valid run `action` (a service call) and commit.
 
@@ -66,6 +89,7 @@ def submit(form: FlaskForm, action: Callable[[], Any]) -> tuple[bool, Any]:
     except StaleObject as stale:
         db.session.rollback()
         form.form_errors.append(stale_message())
+        form.stale_differences = their_version(form, stale.obj)
         if hasattr(form, "version"):
             form.version.data = stale.obj.version
         form.stale = True

@@ -143,6 +143,8 @@ def test_stale_edit_is_refused_and_input_kept(client, db, login_as, make_project
     body = response.get_data(as_text=True)
     assert "changed this record since you opened it" in body
     assert 'value="My edit"' in body
+    theirs = body[body.index("stale-differences"):]
+    assert "Changed meanwhile" in theirs and "My edit" in theirs  # their version, next to mine
     db.session.expire_all()
     assert db.session.get(Project, project.id).title == "Changed meanwhile"
 
