@@ -1,5 +1,6 @@
-"""Who gets what on EVERY route: parametrized over the app's URL map × the four kinds of
-visitor (anonymous, executive, staff, admin), on the demo data.
+"""Who gets what on EVERY route: parametrized over the app's URL map × method × the six
+kinds of visitor (anonymous, staff, executive of organization A, executive of B,
+executive without organization, admin), on the demo data.
 
 Routes are classified by what their endpoint says, so routes added later are covered
 without touching this file:
@@ -27,11 +28,17 @@ from crm import create_app
 from crm.demo import ensure_default_stages, seed_demo
 from crm.extensions import db as _db
 from crm.extensions import limiter
-from crm.models import Role, User
+from crm.models import Organization, Role, User
 from crm.models.base import ArchivableMixin
 from tests.conftest import PASSWORD, _empty_tables, csrf_token_from, post_form
 
-ROLES = ("anonymous", "executive", "staff", "admin")
+ROLES = ("anonymous", "executive", "executive_a", "executive_b", "staff", "admin")
+# Executives linked to an organization: A (Tokyo New Cinema) is party to the demo's first
+# project, memorandum and meeting ("The Horse Thieves"); B (the Chinese co-producer of
+# "The Composer") is party to none of them, so for B those rows do not exist.
+EXECUTIVE_ORGANIZATIONS = {"executive_a": "Tokyo New Cinema",
+                           "executive_b": "Unnamed Chinese co-producer"}
+HIDDEN_FROM_B = {"project_id", "memorandum_id", "meeting_id"}
 VIEW_ENDPOINTS = {"index", "detail", "board", "dashboard", "search"}
 SELF_SERVICE_AREAS = {"auth", "account"}  # what every signed-in user does for themselves
 CHANGE_WORDS = ("create", "edit", "archive")
@@ -206,7 +213,11 @@ def world(app):
         limiter.reset()
         world = World(app)
         for role, email in world.emails.items():
-            user = User(email=email, name=f"Matrix {role}", role=Role(role))
+            org_id = _db.session.scalar(sa.select(Organization.id).where(
+                Organization.name == EXECUTIVE_ORGANIZATIONS[role])) \
+                if role in EXECUTIVE_ORGANIZATIONS else None
+            user = User(email=email, name=f"Matrix {role}", organization_id=org_id,
+                        role=Role.EXECUTIVE if role.startswith("executive") else Role(role))
             user.set_password(PASSWORD)
             _db.session.add(user)
         _db.session.commit()
@@ -245,6 +256,13 @@ def _request(world: World, role: str, route: Route):
 
 def _expected(route: Route, role: str, all_real: bool) -> tuple[set[int] | None, str]:
     """(acceptable status codes or None for "anything but a server error", why)."""
+    if role == "executive_b" and not route.is_api and \
+            HIDDEN_FROM_B & {name for name, _converter in route.arguments}:
+        if route.method == "GET" and not route.is_change:
+            return {404}, "another studio's deal does not exist for this executive"
+        return {403, 404}, "another studio's deal cannot be changed (or seen)"
+    if role in EXECUTIVE_ORGANIZATIONS:
+        role = "executive"
     missing_ok = {404} if not all_real and route.method == "GET" and not route.is_admin else set()
     if route.is_api:
         if role == "anonymous" and "openapi" not in route.endpoint:

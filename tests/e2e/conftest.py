@@ -132,12 +132,18 @@ def sign_in(page, email: str, password: str) -> None:
     page.wait_for_url(lambda url: "/login" not in url)
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page, name: str) -> list[Path]:
+    """The page's end state at phone and at desktop width (the viewport is put back)."""
     SCREENSHOTS.mkdir(exist_ok=True)
-    width = page.viewport_size["width"]
-    path = SCREENSHOTS / f"{name}-{'phone' if width < 600 else 'desktop'}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
+    original = dict(page.viewport_size)
+    paths = []
+    for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        page.set_viewport_size(viewport)
+        path = SCREENSHOTS / f"{name}-{label}.png"
+        page.screenshot(path=str(path), full_page=True)
+        paths.append(path)
+    page.set_viewport_size(original)
+    return paths
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
