@@ -53,9 +53,20 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def party_countries(project) -> list[str]:
+    """The distinct countries of a project's parties, in party order (cards, list rows)."""
+    codes: list[str] = []
+    for party in project.parties:
+        code = party.organization.country
+        if code and code not in codes:
+            codes.append(code)
+    return codes
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(date=format_date, datetime=format_datetime,
-                                 country=country_name, label=label)
+                                 country=country_name, label=label,
+                                 party_countries=party_countries)
     app.jinja_env.globals.update(url_with=url_with)
 
     @app.context_processor

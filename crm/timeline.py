@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from crm.extensions import db
 from crm.models import (AuditEntry, FollowUp, Meeting, Memorandum, MemorandumParty, Organization,
@@ -40,8 +40,9 @@ def _day(value: date) -> datetime:
 
 def _meeting_entries(stmt) -> list[TimelineEntry]:
     meetings = db.session.scalars(
-        stmt.options(selectinload(Meeting.people), selectinload(Meeting.organizations),
-                     selectinload(Meeting.event), selectinload(Meeting.logged_by))
+        stmt.options(selectinload(Meeting.people),
+                     selectinload(Meeting.organizations).lazyload(Organization.aliases),
+                     joinedload(Meeting.event), joinedload(Meeting.logged_by))
         .order_by(Meeting.occurred_at.desc()).limit(LIMIT)).all()
     entries = []
     for m in meetings:
@@ -54,9 +55,14 @@ def _meeting_entries(stmt) -> list[TimelineEntry]:
     return entries
 
 
-def _memorandum_entries(stmt) -> list[TimelineEntry]:
+def _memorandum_entries(stmt=None, memoranda=None) -> list[TimelineEntry]:
+    """From a query, or from memoranda the page has loaded already."""
+    if memoranda is None:
+        memoranda = db.session.scalars(stmt.order_by(Memorandum.created_at.desc()).limit(LIMIT))
+    else:
+        memoranda = sorted(memoranda, key=lambda m: m.created_at, reverse=True)[:LIMIT]
     entries = []
-    for memo in db.session.scalars(stmt.order_by(Memorandum.created_at.desc()).limit(LIMIT)):
+    for memo in memoranda:
         when = _day(memo.signed_on) if memo.signed_on else memo.created_at
         entries.append(TimelineEntry(
             at=when, kind="memorandum",
@@ -69,7 +75,7 @@ def _memorandum_entries(stmt) -> list[TimelineEntry]:
 
 def _follow_up_entries(stmt) -> list[TimelineEntry]:
     entries = []
-    rows = db.session.scalars(stmt.options(selectinload(FollowUp.owner), selectinload(FollowUp.meeting))
+    rows = db.session.scalars(stmt.options(joinedload(FollowUp.owner), joinedload(FollowUp.meeting))
                               .order_by(FollowUp.id.desc()).limit(LIMIT))
     for f in rows:
         when = f.done_at or (_day(f.due_date) if f.due_date else f.meeting.occurred_at)
@@ -100,11 +106,13 @@ def _newest_first(entries: list[TimelineEntry]) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: e.at, reverse=True)[:LIMIT * 2]
 
 
-def project_timeline(project: Project) -> list[TimelineEntry]:
+def project_timeline(project: Project, memoranda: list[Memorandum] | None = None
+                     ) -> list[TimelineEntry]:
+    """`memoranda`: all the project's memoranda when the page has them already."""
     changes = db.session.scalars(
         sa.select(StageChange).where(StageChange.project_id == project.id)
-        .options(selectinload(StageChange.from_stage), selectinload(StageChange.to_stage),
-                 selectinload(StageChange.changed_by))
+        .options(joinedload(StageChange.from_stage), joinedload(StageChange.to_stage),
+                 joinedload(StageChange.changed_by))
         .order_by(StageChange.changed_at.desc()).limit(LIMIT)).all()
     entries = [TimelineEntry(
         at=c.changed_at, kind="stage",
@@ -114,7 +122,8 @@ def project_timeline(project: Project) -> list[TimelineEntry]:
     in_project = sa.select(meeting_projects.c.meeting_id).where(
         meeting_projects.c.project_id == project.id)
     entries += _meeting_entries(sa.select(Meeting).where(Meeting.id.in_(in_project)))
-    entries += _memorandum_entries(sa.select(Memorandum).where(Memorandum.project_id == project.id))
+    entries += (_memorandum_entries(memoranda=memoranda) if memoranda is not None else
+                _memorandum_entries(sa.select(Memorandum).where(Memorandum.project_id == project.id)))
     entries += _follow_up_entries(sa.select(FollowUp).where(FollowUp.meeting_id.in_(in_project)))
     entries += _edit_entries("Project", project.id)
     return _newest_first(entries)

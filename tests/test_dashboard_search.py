@@ -78,7 +78,8 @@ def test_search_covers_projects_memoranda_people_and_meetings(
     make_project(title="The Horse Thieves", original_title="Жылқы ұрылары")
     make_memorandum(reference="MOU-2018-001", title="Memorandum of cooperation")
     make_person()
-    make_meeting(summary="Discussed festival strategy with the sales agent")
+    make_meeting(summary="Discussed festival strategy with the sales agent",
+                 occurred_at=datetime.now(UTC) - timedelta(days=30))
     login_as("staff")
     assert "The Horse Thieves" in client.get("/search?q=жылқы").get_data(as_text=True)
     assert "MOU-2018-001" in client.get("/search?q=mou-2018").get_data(as_text=True)
@@ -103,3 +104,16 @@ def test_search_treats_like_wildcards_literally(client, login_as, make_project):
     login_as("staff")
     page = client.get("/search?q=%25").get_data(as_text=True)
     assert "100% Kazakh" in page and "Plain title" not in page
+
+
+def test_search_reads_a_year_of_meeting_notes_and_links_to_all_of_them(
+        client, login_as, make_meeting):
+    now = datetime.now(UTC)
+    make_meeting(summary="Pitch of the horse film, recent", occurred_at=now - timedelta(days=300))
+    make_meeting(summary="Pitch of the horse film, long ago", occurred_at=now - timedelta(days=400))
+    login_as("staff")
+    page = client.get("/search?q=horse film").get_data(as_text=True)
+    assert "horse film, recent" in page and "horse film, long ago" not in page
+    assert 'href="/meetings?q=horse+film"' in page  # "Search all meetings for …"
+    everything = client.get("/meetings?q=horse+film").get_data(as_text=True)
+    assert "horse film, recent" in everything and "horse film, long ago" in everything

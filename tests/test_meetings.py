@@ -647,3 +647,30 @@ def test_a_follow_up_of_a_meeting_one_cannot_see_cannot_be_ticked_off(
                          page="/meetings/follow-ups")
 
     assert response.status_code == 404
+
+
+def test_my_follow_ups_show_the_soonest_of_a_long_group_with_its_true_size(
+        client, login_as, make_meeting, make_person, make_organization):
+    from crm.meetings.services import GROUP_ROWS
+    me = login_as("staff")
+    today = utcnow().date()
+    many = GROUP_ROWS + 3
+    make_meeting(summary="Market screening", people=[make_person()],
+                 organizations=[make_organization()], follow_ups=[
+        FollowUp(description=f"Overdue {n:03d}", owner_id=me.id,
+                 due_date=today - timedelta(days=many + 1 - n)) for n in range(many)]
+        + [FollowUp(description="Later task", owner_id=me.id)])
+
+    html = text(client.get("/meetings/follow-ups"))
+    overdue = html[html.index('id="group-overdue"'):html.index('id="group-due"')]
+    assert f">{many}</span>" in overdue  # the true size, not the rows shown
+    shown = [n for n in range(many) if f"Overdue {n:03d}" in overdue]
+    assert shown == list(range(GROUP_ROWS))  # the longest overdue first
+    assert "and 3 more…" in overdue and "/meetings/follow-ups?more=overdue" in overdue
+    assert f"{many + 1} open follow-ups." in html
+    assert "Later task" in html
+    assert "with Shozo Ichiyama, Kazakhfilm" in html  # who was at the meeting
+
+    everything = text(client.get("/meetings/follow-ups?more=overdue"))
+    assert all(f"Overdue {n:03d}" in everything for n in range(many))
+    assert "more…" not in everything

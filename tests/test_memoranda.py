@@ -551,3 +551,20 @@ def test_the_list_issues_the_same_number_of_queries_for_3_and_30(app, client, lo
     many = queries_for(client, "/memoranda")
     assert few == many, (few, many)
     assert "東京ニューシネマ" in client.get("/memoranda").get_data(as_text=True)
+
+
+def test_list_filters_by_typed_organization_and_project_names(
+        client, login_as, make_memorandum, make_organization, make_project):
+    tnc = make_organization(name="Tokyo New Cinema", country="JP", aliases=["TNC"])
+    other = make_organization(name="Kazakhfilm")
+    horse = make_project(title="The Horse Thieves")
+    make_memorandum(reference="MOU-TNC-1", parties=[tnc], project=horse)
+    make_memorandum(reference="MOU-KZ-1", parties=[other])
+    login_as("staff")
+    for query in ("organization=tnc", "organization=Tokyo", "project=horse+thie"):
+        page = client.get(f"/memoranda?{query}").get_data(as_text=True)
+        assert "MOU-TNC-1" in page and "MOU-KZ-1" not in page, query
+    page = client.get(f"/memoranda?organization_id={other.id}").get_data(as_text=True)
+    assert "MOU-KZ-1" in page and "MOU-TNC-1" not in page
+    assert 'value="Kazakhfilm"' in page  # the chosen one is named in its box
+    assert f'<option value="{tnc.id}"' not in page  # no list of every organization

@@ -289,3 +289,22 @@ def test_service_rules_hold_for_every_caller_not_only_the_form(db):
         create_organization({"name": "Studio", "kind": OrganizationKind.STUDIO,
                              "website": "not a website", "aliases": ["x" * 201]})
     assert set(failure.value.errors) == {"website", "aliases"}
+
+
+def test_detail_lists_the_latest_projects_and_links_to_all_of_them(
+        client, login_as, make_organization, make_project):
+    from datetime import UTC, datetime, timedelta
+
+    from crm.models import PartyRole
+    from crm.organizations.routes import PROJECTS_SHOWN
+    org = make_organization()
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for n in range(PROJECTS_SHOWN + 2):
+        make_project(title=f"Deal {n:03d}", parties=[(org, PartyRole.COPRODUCER, None)],
+                     last_activity_at=start + timedelta(days=n))
+    login_as("staff")
+    page = client.get(f"/organizations/{org.id}").get_data(as_text=True)
+    assert "Deal 000" not in page and "Deal 001" not in page  # the two least active
+    assert all(f"Deal {n:03d}" in page for n in range(2, PROJECTS_SHOWN + 2))
+    assert f'href="/projects?organization_id={org.id}"' in page
+    assert f"All {PROJECTS_SHOWN + 2} projects of Kazakhfilm" in page

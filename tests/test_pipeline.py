@@ -141,3 +141,45 @@ def test_new_stage_key_is_validated(client, login_as):
 def test_only_admins_edit_stages(client, login_as):
     login_as("staff")
     assert client.get("/pipeline/stages").status_code == 403
+
+
+def test_board_shows_the_most_recent_cards_of_a_stage_and_links_to_the_rest(
+        client, login_as, make_project):
+    from datetime import UTC, datetime, timedelta
+
+    from crm.pipeline.services import CARDS_PER_STAGE
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    total = CARDS_PER_STAGE + 3
+    for n in range(total):
+        make_project(title=f"Deal {n:02d}", stage_key="negotiating",
+                     last_activity_at=start + timedelta(days=n))
+    make_project(title="Lone lead", stage_key="lead")
+    login_as("staff")
+    page = client.get("/pipeline").get_data(as_text=True)
+    column = _column(page, "Negotiating")
+    shown = [n for n in range(total) if f"Deal {n:02d}" in column]
+    assert shown == list(range(3, total))  # the most recently active, the oldest 3 left out
+    assert f'<span class="badge rounded-pill text-bg-secondary">{total}</span>' in column
+    assert "and 3 more…" in column and 'href="/projects?stage=negotiating"' in column
+    assert "more…" not in _column(page, "Lead")
+    listed = client.get("/projects?stage=negotiating").get_data(as_text=True)
+    assert all(f"Deal {n:02d}" in listed for n in range(total))
+
+
+def test_board_filters_by_a_typed_organization_name_or_alias(
+        client, login_as, make_project, make_organization):
+    tnc = make_organization(name="Tokyo New Cinema", country="JP", aliases=["TNC"])
+    other = make_organization(name="Kazakhfilm", country="KZ")
+    make_project(title="The Horse Thieves", parties=[(tnc, PartyRole.COPRODUCER, None)])
+    make_project(title="The Composer", parties=[(other, PartyRole.COPRODUCER, None)])
+    login_as("staff")
+    for query in ("organization=tokyo+new", "organization=tnc"):
+        for url in (f"/pipeline?{query}", f"/projects?{query}"):
+            page = client.get(url).get_data(as_text=True)
+            results = page[page.index("</details>"):]
+            assert "The Horse Thieves" in results and "The Composer" not in results, url
+    # A link by id (organization page, report, API) still works, and names it in the box.
+    page = client.get(f"/pipeline?organization_id={other.id}").get_data(as_text=True)
+    assert "The Composer" in page[page.index("</details>"):]
+    assert 'name="organization"' in page and 'value="Kazakhfilm"' in page
+    assert "<option value=\"%d\"" % tnc.id not in page  # no list of every organization

@@ -144,7 +144,9 @@ def archive(meeting_id):
 @login_required
 def follow_ups():
     today = utcnow().date()
-    groups = services.my_follow_ups(current_user._get_current_object(), today)
+    expand = request.args.get("more")
+    groups = services.my_follow_ups(current_user._get_current_object(), today,
+                                    expand=expand if expand in services.OPEN_GROUPS else None)
     return render_template("meetings/follow_ups.html", groups=groups, today=today)
 
 

@@ -649,36 +649,83 @@ class FollowUpGroups:
     due: list[FollowUp]
     later: list[FollowUp]
     done: list[FollowUp]
+    counts: dict[str, int] = field(default_factory=dict)  # true sizes of the open groups
+    who: dict[int, list[str]] = field(default_factory=dict)  # meeting id -> people, orgs
 
     @property
     def open_count(self) -> int:
-        return len(self.overdue) + len(self.due) + len(self.later)
+        return sum(self.counts.get(key, 0) for key in OPEN_GROUPS)
+
+    def count(self, key: str) -> int:
+        return self.counts.get(key, len(getattr(self, key)))
+
+    def more(self, key: str) -> int:
+        """How many of a group are not shown."""
+        return self.count(key) - len(getattr(self, key))
 
 
 DUE_WINDOW_DAYS = 7
 RECENTLY_DONE_DAYS = 14
-OPEN_LIMIT = 500
+OPEN_GROUPS = ("overdue", "due", "later")
+GROUP_ROWS = 50  # shown per group; ?more=<group> shows up to GROUP_ROWS_MORE of that one
+GROUP_ROWS_MORE = 500
 
 
-def my_follow_ups(user: User, today: date) -> FollowUpGroups:
+def my_follow_ups(user: User, today: date, expand: str | None = None) -> FollowUpGroups:
     """`user`'s open follow-ups of visible meetings: overdue (due before today), due
-    (today to 7 days ahead), later (after that, or no date); and those done lately."""
+    (today to 7 days ahead), later (after that, or no date), the soonest GROUP_ROWS of
+    each with each group's true size; and those done lately. A fixed number of queries:
+    the sizes, then the first rows of every group at once, then those done."""
+    horizon = today + timedelta(days=DUE_WINDOW_DAYS)
+    conditions = {
+        "overdue": FollowUp.due_date < today,
+        "due": FollowUp.due_date.between(today, horizon),
+        "later": sa.or_(FollowUp.due_date.is_(None), FollowUp.due_date > horizon),
+    }
+    mine_open = (sa.select(FollowUp.id).join(FollowUp.meeting)
+                 .where(FollowUp.owner_id == user.id, FollowUp.done.is_(False)))
+    bucket = sa.case(*((cond, key) for key, cond in conditions.items())).label("bucket")
+    counts = dict(db.session.execute(
+        mine_open.with_only_columns(bucket, sa.func.count()).group_by(bucket)).all())
+    soonest = (FollowUp.due_date.is_(None), FollowUp.due_date, FollowUp.id)
+    by_date = (FollowUp.due_date, FollowUp.id)  # dated groups: the index's own order
+    firsts = [sa.select(top.c.id) for top in (
+        mine_open.where(cond).order_by(*(soonest if key == "later" else by_date))
+        .limit(GROUP_ROWS_MORE if key == expand else GROUP_ROWS).subquery()
+        for key, cond in conditions.items() if counts.get(key))]
+    meeting = sa.orm.contains_eager(FollowUp.meeting)
     base = (sa.select(FollowUp).join(FollowUp.meeting)
-            .where(FollowUp.owner_id == user.id)
-            .options(sa.orm.contains_eager(FollowUp.meeting).selectinload(Meeting.event),
-                     sa.orm.contains_eager(FollowUp.meeting).selectinload(Meeting.people),
-                     sa.orm.contains_eager(FollowUp.meeting).selectinload(Meeting.organizations)))
+            .options(meeting.load_only(Meeting.occurred_at, Meeting.event_id),
+                     meeting.joinedload(Meeting.event)))
     open_rows = db.session.scalars(
-        base.where(FollowUp.done.is_(False))
-        .order_by(FollowUp.due_date.is_(None), FollowUp.due_date, FollowUp.id)
-        .limit(OPEN_LIMIT)).all()
+        base.where(FollowUp.id.in_(sa.union_all(*firsts))).order_by(*soonest)).all() \
+        if firsts else []
     done_rows = db.session.scalars(
-        base.where(FollowUp.done.is_(True),
+        base.where(FollowUp.owner_id == user.id, FollowUp.done.is_(True),
                    FollowUp.done_at >= utcnow() - timedelta(days=RECENTLY_DONE_DAYS))
         .order_by(FollowUp.done_at.desc(), FollowUp.id.desc()).limit(20)).all()
-    horizon = today + timedelta(days=DUE_WINDOW_DAYS)
     return FollowUpGroups(
         overdue=[f for f in open_rows if f.due_date and f.due_date < today],
         due=[f for f in open_rows if f.due_date and today <= f.due_date <= horizon],
         later=[f for f in open_rows if not f.due_date or f.due_date > horizon],
-        done=list(done_rows))
+        done=list(done_rows), counts={key: counts.get(key, 0) for key in OPEN_GROUPS},
+        who=_who_was_there({f.meeting_id for f in [*open_rows, *done_rows]}))
+
+
+def _who_was_there(meeting_ids: set[int]) -> dict[int, list[str]]:
+    """The names of the people, then the organizations, of these meetings, in the order
+    the meeting page shows them: two queries of names rather than hundreds of objects."""
+    who: dict[int, list[str]] = {}
+    if not meeting_ids:
+        return who
+    for table, link, name in (
+            (meeting_people, meeting_people.c.person_id == Person.id, Person.full_name),
+            (meeting_organizations, meeting_organizations.c.organization_id == Organization.id,
+             Organization.name)):
+        rows = db.session.execute(
+            sa.select(table.c.meeting_id, name).select_from(table).join(name.class_, link)
+            .where(table.c.meeting_id.in_(meeting_ids)).order_by(name)
+            .execution_options(include_archived=True))  # as the meeting's own lists
+        for meeting_id, text in rows:
+            who.setdefault(meeting_id, []).append(text)
+    return who

@@ -21,7 +21,7 @@ from crm.memoranda.services import (MemorandumFilters, add_attachment, archive_m
                                     download_name, expiry_state, find_memoranda,
                                     load_for_detail, next_statuses, suggest_reference,
                                     update_memorandum)
-from crm.models import (parse_id, Attachment, Event, Memorandum, MemorandumKind, MemorandumParty,
+from crm.models import (parse_id, Attachment, Event, Memorandum, MemorandumKind,
                         MemorandumStatus, Organization, Project, utcnow)
 from crm.reference import label
 
@@ -64,21 +64,20 @@ def _override() -> bool:
 
 # --- list and detail -------------------------------------------------------------------
 
-def _filter_options() -> dict:
-    """Only organizations, projects and events that appear on a visible memorandum."""
-    orgs = db.session.execute(
-        sa.select(Organization.id, Organization.name, Organization.local_name).distinct()
-        .join(MemorandumParty, MemorandumParty.organization_id == Organization.id)
-        .join(Memorandum, Memorandum.id == MemorandumParty.memorandum_id)
-        .order_by(Organization.name, Organization.id)).all()
-    projects = db.session.execute(
-        sa.select(Project.id, Project.title).distinct()
-        .join(Memorandum, Memorandum.project_id == Project.id)
-        .order_by(Project.title, Project.id)).all()
+def _filter_options(filters: MemorandumFilters) -> dict:
+    """Events that appear on a visible memorandum (a short list); organizations and
+    projects are typed (thousands of them), so only the names of those the query string
+    picks by id are needed, to show them in their boxes."""
     events = db.session.scalars(
         sa.select(Event).where(Event.id.in_(sa.select(Memorandum.event_id)))
         .order_by(Event.start_date.desc().nulls_last(), Event.name)).all()
-    return {"organizations": orgs, "projects": projects, "events": events}
+    organization = (db.session.get(Organization, filters.organization_id)
+                    if filters.organization_id else None)
+    project = (db.session.scalars(sa.select(Project).where(Project.id == filters.project_id))
+               .first() if filters.project_id else None)  # through the access layer
+    return {"events": events,
+            "organization": organization.name if organization else filters.organization,
+            "project": project.title if project else filters.project}
 
 
 @bp.get("")
@@ -91,12 +90,14 @@ def index():
         q=args.get("q", "").strip()[:200] or None, status=status, kind=kind,
         organization_id=parse_id(args.get("organization_id")),
         project_id=parse_id(args.get("project_id")), event_id=parse_id(args.get("event_id")),
-        expiring=args.get("expiring") == "1")
+        expiring=args.get("expiring") == "1",
+        organization=args.get("organization", "").strip()[:200] or None,
+        project=args.get("project", "").strip()[:200] or None)
     page = db.paginate(find_memoranda(filters, today=_today()),
                        per_page=current_app.config["PER_PAGE"], max_per_page=100)
     return render_template("memoranda/index.html", page=page, filters=filters,
                            statuses=list(MemorandumStatus), kinds=list(MemorandumKind),
-                           options=_filter_options())
+                           options=_filter_options(filters))
 
 
 def _detail_page(memo: Memorandum, *, status_form: StatusForm | None = None,

@@ -362,6 +362,8 @@ class MemorandumFilters:
     project_id: int | None = None
     event_id: int | None = None
     expiring: bool = False
+    organization: str | None = None  # typed: a party whose name (or spelling) contains it
+    project: str | None = None  # typed: the project's title contains it
 
 
 def find_memoranda(filters: MemorandumFilters, *, today: date | None = None) -> sa.Select:
@@ -383,8 +385,16 @@ def find_memoranda(filters: MemorandumFilters, *, today: date | None = None) -> 
         stmt = stmt.where(Memorandum.id.in_(
             sa.select(MemorandumParty.memorandum_id)
             .where(MemorandumParty.organization_id == filters.organization_id)))
+    if filters.organization and not filters.organization_id:
+        stmt = stmt.where(sa.exists().where(
+            MemorandumParty.memorandum_id == Memorandum.id,
+            MemorandumParty.organization_id == Organization.id,
+            Organization.search_text.contains(fold(filters.organization), autoescape=True)))
     if filters.project_id:
         stmt = stmt.where(Memorandum.project_id == filters.project_id)
+    elif filters.project:
+        stmt = stmt.where(Memorandum.project_id.in_(sa.select(Project.id).where(
+            Project.search_text.contains(fold(filters.project), autoescape=True))))
     if filters.event_id:
         stmt = stmt.where(Memorandum.event_id == filters.event_id)
     if filters.expiring:

@@ -55,6 +55,13 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def live_index(name: str, *columns: str) -> sa.Index:
+    """A partial index over the rows that are not archived (every list and board filters on
+    `archived_at IS NULL`, and orders by these columns)."""
+    where = sa.text("archived_at IS NULL")
+    return sa.Index(name, *columns, sqlite_where=where, postgresql_where=where)
+
+
 def enum_column(enum_cls: type[enum.Enum], name: str, **kw) -> sa.Enum:
     """A portable enum: VARCHAR + CHECK constraint with the values (not the names)."""
     return sa.Enum(

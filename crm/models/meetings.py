@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
 from crm.models.base import (ArchivableMixin, TimestampMixin, UTCDateTime, VersionedMixin,
-                             enum_column, utcnow)
+                             enum_column, live_index, utcnow)
 from crm.models.events import Event
 from crm.models.organizations import Organization
 from crm.models.people import Person
@@ -63,6 +63,8 @@ class Meeting(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     follow_ups: Mapped[list[FollowUp]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="FollowUp.id")
 
+    __table_args__ = (live_index("ix_meetings_live_occurred_at", "occurred_at", "id"),)
+
     @property
     def display_name(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.summary[:60]}"
@@ -86,6 +88,10 @@ class FollowUp(db.Model):
 
     meeting: Mapped[Meeting] = relationship(back_populates="follow_ups")
     owner: Mapped["User | None"] = relationship()  # noqa: F821
+
+    # "My follow-ups": the open ones by due date, those done lately by when.
+    __table_args__ = (sa.Index("ix_follow_ups_owner_open_due", "owner_id", "done", "due_date"),
+                      sa.Index("ix_follow_ups_owner_done_at", "owner_id", "done", "done_at"))
 
     def __repr__(self) -> str:
         return f"<FollowUp {self.id} done={self.done}>"

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
 from crm.models.base import (ArchivableMixin, SearchableMixin, TimestampMixin, UTCDateTime,
-                             VersionedMixin, enum_column, utcnow)
+                             VersionedMixin, enum_column, live_index, utcnow)
 from crm.models.events import Event
 from crm.models.organizations import Organization
 from crm.models.people import Person
@@ -113,6 +113,10 @@ class Project(TimestampMixin, VersionedMixin, ArchivableMixin, SearchableMixin, 
         sa.CheckConstraint("budget_amount IS NULL OR budget_currency IS NOT NULL",
                            name="budget_has_currency"),
         sa.CheckConstraint("length(budget_currency) = 3", name="currency_code"),
+        # the projects list (by title), the board's columns and the report (by activity)
+        live_index("ix_projects_live_title", "title", "id"),
+        live_index("ix_projects_live_stage_activity", "stage_id", "last_activity_at", "id"),
+        live_index("ix_projects_live_status_activity", "status", "last_activity_at"),
     )
 
     @property

@@ -2,7 +2,7 @@ import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from crm import access, lifecycle
 from crm.extensions import db
@@ -27,15 +27,22 @@ def index():
                            country=country, kinds=list(OrganizationKind))
 
 
+PROJECTS_SHOWN = 50  # the most recently active; the projects list has them all
+
+
 @bp.get("/<int:organization_id>")
 @login_required
 def detail(organization_id):
     org = access.get_or_404(Organization, organization_id)
+    theirs = sa.select(ProjectParty.project_id).where(ProjectParty.organization_id == org.id)
+    project_count = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Project).where(Project.id.in_(theirs)))
     projects = db.session.scalars(
-        sa.select(Project).join(ProjectParty).where(ProjectParty.organization_id == org.id)
-        .options(selectinload(Project.stage)).order_by(Project.title)).all()
+        sa.select(Project).where(Project.id.in_(theirs)).options(joinedload(Project.stage))
+        .order_by(Project.last_activity_at.desc(), Project.id.desc())
+        .limit(PROJECTS_SHOWN)).all() if project_count else []
     return render_template("organizations/detail.html", org=org, projects=projects,
-                           timeline=organization_timeline(org))
+                           project_count=project_count, timeline=organization_timeline(org))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -14,7 +14,7 @@ import re
 from typing import NamedTuple
 from xml.sax.saxutils import escape as _xml_escape
 
-from crm.pdf.fonts import CJK
+from crm.pdf.fonts import CJK, register_cjk_font
 
 # Scripts DejaVu Sans does not draw, all of which go to the CJK font: Hangul Jamo, CJK
 # radicals and ideographic description, CJK symbols and punctuation (、。「」 and the
@@ -56,7 +56,12 @@ class Run(NamedTuple):
 
 
 def has_cjk(text: str | None) -> bool:
-    return bool(text) and _CJK_CHAR.search(text) is not None
+    """Whether the text needs the CJK font (which is then registered: every caller that
+    finds CJK text goes on to draw it in that font)."""
+    if text and _CJK_CHAR.search(text) is not None:
+        register_cjk_font()
+        return True
+    return False
 
 
 def script_runs(text: str | None) -> list[Run]:
@@ -67,6 +72,7 @@ def script_runs(text: str | None) -> list[Run]:
     runs: list[Run] = []
     position = 0
     for match in _CJK_RUN.finditer(text):
+        register_cjk_font()  # the runs are drawn in it
         if match.start() > position:
             runs.append(Run(text[position:match.start()], False))
         runs.append(Run(match.group(), True))

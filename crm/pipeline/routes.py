@@ -21,7 +21,7 @@ def board():
     filters = PipelineFilters.from_args(request.args)
     return render_template("pipeline/board.html", columns=build_board(filters), filters=filters,
                            statuses=list(ProjectStatus), is_stale=is_stale, now=utcnow(),
-                           **filter_choices())
+                           **filter_choices(filters))
 
 
 @bp.route("/stages", methods=["GET", "POST"])

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from crm import audit, lifecycle
 from crm.errors import ValidationFailed
@@ -21,6 +21,7 @@ class PipelineFilters:
     """The filters of the board, the pipeline report and the projects list."""
 
     organization_id: int | None = None
+    organization: str | None = None  # a name typed in the filter (any party matching it)
     country: str | None = None
     event_id: int | None = None
     status: ProjectStatus | None = None
@@ -28,14 +29,18 @@ class PipelineFilters:
 
     @classmethod
     def from_args(cls, args) -> PipelineFilters:
-        """From a query string (?organization_id=&country=&event_id=&status=&q=); values
-        that are not well-formed are ignored rather than failing the page."""
+        """From a query string (?organization_id=&organization=&country=&event_id=&status=&q=);
+        values that are not well-formed are ignored rather than failing the page. A typed
+        organization name counts only without an `organization_id`."""
         def integer(name):
             return parse_id(args.get(name))
         country = (args.get("country") or "").strip().upper()
         status = args.get("status") or None
+        organization_id = integer("organization_id")
         return cls(
-            organization_id=integer("organization_id"),
+            organization_id=organization_id,
+            organization=None if organization_id else
+            ((args.get("organization") or "").strip()[:200] or None),
             country=country if len(country) == 2 and country.isalpha() else None,
             event_id=integer("event_id"),
             status=ProjectStatus(status) if status in set(ProjectStatus) else None,
@@ -51,16 +56,31 @@ class PipelineFilters:
         return bool(self.as_args())
 
 
-def filtered_projects(filters: PipelineFilters) -> sa.Select:
-    """Visible, unarchived projects matching `filters` (the access layer adds the rest)."""
-    stmt = sa.select(Project)
+def _has_party(condition, correlated: bool):
+    """The project has a party whose organization meets `condition`: IN (…) builds the
+    set of such projects once (best for counting or reading them all); a correlated
+    EXISTS checks row by row (best under a LIMIT that walks an index and stops early)."""
+    if correlated:
+        return sa.exists().where(ProjectParty.project_id == Project.id,
+                                 ProjectParty.organization_id == Organization.id, condition)
+    return Project.id.in_(sa.select(ProjectParty.project_id).join(Organization).where(condition))
+
+
+def filtered_projects(filters: PipelineFilters, stmt: sa.Select | None = None, *,
+                      correlated: bool = False) -> sa.Select:
+    """Visible, unarchived projects matching `filters` (the access layer adds the rest);
+    `stmt` selects something else from projects (ids, counts) with the same filters;
+    `correlated`: see `_has_party`."""
+    stmt = sa.select(Project) if stmt is None else stmt
     if filters.organization_id:
         stmt = stmt.where(Project.id.in_(sa.select(ProjectParty.project_id).where(
             ProjectParty.organization_id == filters.organization_id)))
+    if filters.organization:
+        stmt = stmt.where(_has_party(
+            Organization.search_text.contains(fold(filters.organization), autoescape=True),
+            correlated))
     if filters.country:
-        stmt = stmt.where(Project.id.in_(
-            sa.select(ProjectParty.project_id).join(Organization)
-            .where(Organization.country == filters.country)))
+        stmt = stmt.where(_has_party(Organization.country == filters.country, correlated))
     if filters.event_id:
         stmt = stmt.where(sa.or_(
             Project.origin_event_id == filters.event_id,
@@ -78,14 +98,21 @@ def ordered_stages() -> list[PipelineStage]:
 
 
 def with_board_details(stmt: sa.Select) -> sa.Select:
-    """Eager-load what a card or report row shows, in a constant number of queries."""
+    """Eager-load what a card or report row shows, in a constant number of queries (the
+    stage is a many-to-one: joined; the parties' organizations too, without their
+    spellings, which cards and rows do not show)."""
     return stmt.options(
-        selectinload(Project.parties).selectinload(ProjectParty.organization),
-        selectinload(Project.stage),
+        selectinload(Project.parties).joinedload(ProjectParty.organization)
+        .load_only(Organization.name, Organization.local_name, Organization.country)
+        .lazyload(Organization.aliases),
+        joinedload(Project.stage),
     )
 
 
-CARDS_PER_STAGE = 40
+CARDS_PER_STAGE = 12
+# What a card shows (not the notes, logline or search text of each project).
+CARD_COLUMNS = (Project.title, Project.stage_id, Project.status, Project.next_step,
+                Project.next_step_due, Project.last_activity_at, Project.version)
 
 
 @dataclass
@@ -101,38 +128,48 @@ class BoardColumn:
 
 def board(filters: PipelineFilters, cards_per_stage: int = CARDS_PER_STAGE) -> list[BoardColumn]:
     """One column per stage with its count and its most recently active projects, in a
-    fixed number of queries however many projects there are."""
-    matching = filtered_projects(filters).subquery()
-    counts = dict(db.session.execute(
-        sa.select(matching.c.stage_id, sa.func.count()).group_by(matching.c.stage_id)).all())
-    ranked = filtered_projects(filters).add_columns(
-        sa.func.row_number().over(partition_by=Project.stage_id,
-                                  order_by=(Project.last_activity_at.desc(), Project.id.desc()))
-        .label("rank")).subquery()
-    top = sa.select(ranked.c.id).where(ranked.c.rank <= cards_per_stage)
+    fixed number of queries however many projects there are: the counts, then the ids of
+    each stage's first cards (one LIMIT per stage, each walking the stage/activity index,
+    in one UNION ALL), then those projects with what their cards show."""
+    stages = ordered_stages()
+    counts = dict(db.session.execute(filtered_projects(
+        filters, sa.select(Project.stage_id, sa.func.count()).group_by(Project.stage_id))).all())
+    newest_first = (Project.last_activity_at.desc(), Project.id.desc())
+    firsts = [
+        sa.select(top.c.id) for top in (
+            filtered_projects(filters, sa.select(Project.id), correlated=True)
+            .where(Project.stage_id == stage.id).order_by(*newest_first)
+            .limit(cards_per_stage).subquery()
+            for stage in stages if counts.get(stage.id))]
     projects = db.session.scalars(with_board_details(
-        sa.select(Project).where(Project.id.in_(top))
-        .order_by(Project.last_activity_at.desc(), Project.id.desc()))).all()
+        sa.select(Project).where(Project.id.in_(sa.union_all(*firsts)))
+        .options(load_only(*CARD_COLUMNS))
+        .order_by(*newest_first))).all() if firsts else []
     by_stage: dict[int, list[Project]] = {}
     for project in projects:
         by_stage.setdefault(project.stage_id, []).append(project)
     return [BoardColumn(stage, counts.get(stage.id, 0), by_stage.get(stage.id, []))
-            for stage in ordered_stages()]
+            for stage in stages]
 
 
-def filter_choices() -> dict:
-    """What the filter selects offer: organizations that are party to a project, the
-    countries of those parties, events."""
-    party_orgs = sa.select(ProjectParty.organization_id).distinct()
-    organizations = db.session.execute(
-        sa.select(Organization.id, Organization.name).where(Organization.id.in_(party_orgs))
-        .order_by(Organization.name)).all()
+def filter_organization(filters: PipelineFilters) -> Organization | None:
+    """The organization an `organization_id` filter names (to show its name in the box)."""
+    if not filters.organization_id:
+        return None
+    return db.session.get(Organization, filters.organization_id)
+
+
+def filter_choices(filters: PipelineFilters | None = None) -> dict:
+    """What the filter selects offer: the countries of organizations that are party to a
+    project, events. Organizations are typed (with suggestions from the type-ahead), not
+    chosen from a list of thousands."""
+    is_party = sa.exists().where(ProjectParty.organization_id == Organization.id)
     countries = db.session.scalars(
-        sa.select(Organization.country).where(Organization.id.in_(party_orgs),
-                                              Organization.country.is_not(None))
+        sa.select(Organization.country).where(Organization.country.is_not(None), is_party)
         .distinct().order_by(Organization.country)).all()
     events = db.session.scalars(sa.select(Event).order_by(Event.start_date.desc().nulls_last())).all()
-    return {"filter_organizations": organizations, "filter_countries": countries,
+    return {"filter_organization": filter_organization(filters) if filters else None,
+            "filter_countries": countries,
             "filter_events": events}
 
 

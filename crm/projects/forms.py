@@ -147,6 +147,8 @@ class MoveForm(FlaskForm):
     version = HiddenField()
     submit = SubmitField(_l("Move"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, stages=None, **kwargs):
+        """`stages`: the ordered stages when the caller has them already (no query)."""
         super().__init__(*args, **kwargs)
-        self.stage_id.choices = stage_choices()
+        self.stage_id.choices = (stage_choices() if stages is None
+                                 else as_choices((s.id, s.name) for s in stages))

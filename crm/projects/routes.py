@@ -2,14 +2,14 @@ import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from crm import access, lifecycle
 from crm.auth.routes import safe_next
 from crm.extensions import db
 from crm.forms import submit
-from crm.models import (Memorandum, PipelineStage, Project, ProjectParty, ProjectPerson,
-                        ProjectStatus)
+from crm.models import (Memorandum, Organization, PipelineStage, Project, ProjectParty,
+                        ProjectPerson, ProjectStatus)
 from crm.pipeline.services import (PipelineFilters, filter_choices, filtered_projects,
                                    ordered_stages, with_board_details)
 from crm.projects import bp
@@ -31,26 +31,31 @@ def index():
                        per_page=current_app.config["PER_PAGE"], max_per_page=100)
     return render_template("projects/index.html", page=page, filters=filters,
                            stages=ordered_stages(), stage_key=stage_key,
-                           statuses=list(ProjectStatus), is_stale=is_stale, **filter_choices())
+                           statuses=list(ProjectStatus), is_stale=is_stale, **filter_choices(filters))
 
 
 @bp.get("/<int:project_id>")
 @login_required
 def detail(project_id):
+    # The stages first: every stage a project, its history or the move form names is then
+    # in the session already (many-to-one loads of a stage need no query).
+    stages = ordered_stages()
     project = db.session.scalars(
         sa.select(Project).where(Project.id == project_id).options(
-            selectinload(Project.parties).selectinload(ProjectParty.organization),
-            selectinload(Project.people).selectinload(ProjectPerson.person),
-            selectinload(Project.stage), selectinload(Project.origin_event))).first()
+            selectinload(Project.parties).joinedload(ProjectParty.organization)
+            .lazyload(Organization.aliases),
+            selectinload(Project.people).joinedload(ProjectPerson.person),
+            joinedload(Project.origin_event))).first()
     if project is None:
         access.get_or_404(Project, project_id)  # raises 404
     memoranda = db.session.scalars(sa.select(Memorandum).where(Memorandum.project_id == project.id)
                                    .order_by(Memorandum.reference)).all()
-    move_form = MoveForm(formdata=None, stage_id=project.stage_id, version=project.version)
+    move_form = MoveForm(formdata=None, stage_id=project.stage_id, version=project.version,
+                         stages=stages)
     return render_template("projects/detail.html", project=project, memoranda=memoranda,
-                           timeline=project_timeline(project), move_form=move_form,
-                           warning=financing_warning(project), stale=is_stale(project),
-                           stages=ordered_stages())
+                           timeline=project_timeline(project, memoranda=memoranda),
+                           move_form=move_form, warning=financing_warning(project),
+                           stale=is_stale(project), stages=stages)
 
 
 @bp.route("/new", methods=["GET", "POST"])

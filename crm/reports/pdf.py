@@ -11,6 +11,7 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer
+from sqlalchemy.orm import load_only
 
 from crm import access
 from crm.extensions import db
@@ -41,7 +42,9 @@ class PipelineReportPDF(PDFDocument):
         self.filters = filters
         self.stages: list[PipelineStage] = ordered_stages()
         projects = db.session.scalars(
-            with_board_details(filtered_projects(filters)).order_by(Project.title, Project.id))
+            with_board_details(filtered_projects(filters)).order_by(Project.title, Project.id)
+            .options(load_only(Project.title, Project.original_title, Project.stage_id,
+                               Project.status, Project.next_step, Project.next_step_due)))
         self.projects_by_stage: dict[int, list[Project]] = defaultdict(list)
         self.total = 0
         for project in projects:
@@ -72,6 +75,8 @@ class PipelineReportPDF(PDFDocument):
             org = db.session.get(Organization, f.organization_id)
             name = with_local_name(org.name, org.local_name) if org else f"#{f.organization_id}"
             described.append(_("Organization: %(name)s", name=name))
+        elif f.organization:  # typed in the filter: any party whose name contains it
+            described.append(_("Organization: %(name)s", name=f"“{f.organization}”"))
         if f.country:
             described.append(_("Country: %(name)s", name=country_name(f.country)))
         if f.event_id:
