@@ -144,6 +144,9 @@ def test_pavilion_staff_log_a_meeting_on_a_phone(open_as):
     page.get_by_label("Notes").fill("Ichiyama-san confirmed the Tokyo shoot; Aigerim joins as line producer.")
     page.get_by_label("Follow-up 1", exact=True).fill("Send the revised budget")
     page.get_by_role("button", name="Save meeting").click()
+    page.wait_for_url(re.compile(r"/meetings/\d+$"))
+    page.wait_for_load_state("load")
+    expect(page.locator("main")).to_contain_text("Meeting logged.")
     expect(page.locator("main")).to_contain_text("Aigerim Bekova")
     seconds = time.monotonic() - started
     assert 2 <= len(loads) <= 3, loads  # the form, then the saved meeting
