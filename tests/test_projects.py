@@ -252,3 +252,51 @@ def test_next_step_overdue_and_stale_marks(client, db, login_as, make_project):
     assert "stale" in card and "overdue" in card
     fresh = page[page.index("Fresh deal"):page.index("Fresh deal") + 400]
     assert "stale" not in fresh
+
+
+def test_parties_and_people_are_named_in_any_script_not_picked_from_huge_lists(
+        client, db, login_as, make_organization, make_person):
+    make_organization(aliases=["Kazakfilm"])
+    make_organization(name="Tokyo New Cinema", local_name="東京ニューシネマ", country="JP")
+    make_person(full_name="Yerlan Nurmukhambetov", local_name="Ерлан Нұрмұхамбетов")
+    login_as("staff")
+    page = client.get("/projects/new").get_data(as_text=True)
+    assert "Nurmukhambetov" not in page  # no list of every person in the form
+    response = post_form(client, "/projects/new", {
+        **_project_form(), "parties-0-organization": "Kazakfilm",
+        "parties-1-organization": "東京ニューシネマ",
+        "people-0-person": "Ерлан Нұрмұхамбетов", "people-0-role": "director"})
+    assert response.status_code == 302
+    project = db.session.scalars(sa.select(Project)).one()
+    assert sorted(p.organization.name for p in project.parties) == ["Kazakhfilm", "Tokyo New Cinema"]
+    assert project.people[0].person.full_name == "Yerlan Nurmukhambetov"
+
+
+def test_an_unknown_name_is_refused_at_its_row_and_nothing_is_written(client, db, login_as):
+    login_as("staff")
+    response = post_form(client, "/projects/new", {
+        **_project_form(title="Kept"), "parties-0-organization": "Nobody Pictures"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Nobody Pictures" in page and 'value="Kept"' in page
+    assert 'id="parties-0-organization"' in page and "is-invalid" in page
+    assert "Add it on the Organizations page first." in page and "New organizations" not in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Project)) == 0
+
+
+def test_an_unchanged_row_keeps_its_record_even_when_the_name_is_shared(
+        client, db, login_as, make_project, make_organization):
+    first = make_organization(name="Studio One", country="KZ")
+    make_organization(name="Studio One", country="FR")  # same name, another company
+    project = make_project(parties=[(first, PartyRole.COPRODUCER, 50)])
+    login_as("staff")
+    page = client.get(f"/projects/{project.id}/edit").get_data(as_text=True)
+    assert 'value="Studio One"' in page
+    from tests.conftest import csrf_token_from
+    response = client.post(f"/projects/{project.id}/edit", data={
+        **_project_form(title="Renamed"), "version": str(project.version),
+        "parties-0-organization": "Studio One", "parties-0-organization_id": str(first.id),
+        "parties-0-role": "coproducer", "parties-0-share_percent": "50",
+        "csrf_token": csrf_token_from(page)})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert [p.organization_id for p in db.session.get(Project, project.id).parties] == [first.id]

@@ -205,7 +205,8 @@ def split_names(text: str | None) -> list[str]:
     return names
 
 
-def match_names(kind_key: str, text: str | None) -> tuple[list[int], list[str]]:
+def match_names(kind_key: str, text: str | None, *,
+                inline_creation: bool = True) -> tuple[list[int], list[str]]:
     """Resolve typed names (one per line, or separated by commas) to record ids.
 
     A line is first matched whole ("Pathé, Inc."), then split at commas. Returns the ids
@@ -228,7 +229,7 @@ def match_names(kind_key: str, text: str | None) -> tuple[list[int], list[str]]:
                                   "as it is written in the CRM, or pick one from the list.",
                                   name=name, candidates=_candidates(kind, matches)))
             else:
-                problems.append(_not_found_message(kind, name))
+                problems.append(_not_found_message(kind, name, inline_creation))
     return ids, problems
 
 
@@ -245,16 +246,18 @@ def _candidates(kind: Kind, records) -> str:
     return ", ".join(one(r) for r in records[:5])
 
 
-def _not_found_message(kind: Kind, name: str) -> str:
+def _not_found_message(kind: Kind, name: str, inline_creation: bool = True) -> str:
     similar = list(db.session.scalars(
         sa.select(kind.model).where(kind.model.search_text.contains(fold(name), autoescape=True))
         .order_by(kind.order, kind.model.id).limit(5)))
     if kind.key == "people":
         message = _("Nobody called “%(name)s” is in the CRM.", name=name)
-        fix = _("To add them, put the name under “New people”.")
+        fix = (_("To add them, put the name under “New people”.") if inline_creation
+               else _("Add them on the People page first."))
     elif kind.key == "organizations":
         message = _("No organization called “%(name)s” is in the CRM.", name=name)
-        fix = _("To add it, put the name under “New organizations”.")
+        fix = (_("To add it, put the name under “New organizations”.") if inline_creation
+               else _("Add it on the Organizations page first."))
     else:
         message = _("No project called “%(name)s” is in the CRM.", name=name)
         fix = _("Projects are added on the Projects page.")

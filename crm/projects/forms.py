@@ -7,9 +7,9 @@ from wtforms.validators import DataRequired, NumberRange, Optional
 
 from crm.extensions import db
 from crm.form_fields import (CurrencyField, EnumField, LongTextField, TextField, as_choices)
-from crm.models import (CreditRole, Event, PartyRole, Person, PipelineStage, ProjectFormat,
-                        ProjectStatus)
-from crm.people.forms import organization_choices
+from crm.meetings.services import match_names
+from crm.models import (CreditRole, Event, Organization, PartyRole, Person, PipelineStage,
+                        ProjectFormat, ProjectStatus, parse_id)
 
 BLANK_ROWS = 2
 
@@ -26,14 +26,30 @@ def event_choices():
     return as_choices(((e.id, e.label) for e in rows), blank="—")
 
 
-def person_choices():
-    rows = db.session.execute(sa.select(Person.id, Person.full_name, Person.local_name)
-                              .order_by(Person.full_name)).all()
-    return as_choices(((i, f"{n} ({ln})" if ln else n) for i, n, ln in rows), blank="—")
+def _resolve(name_field, id_field, kind: str, model, name_attr: str) -> int | None:
+    """The record a row names. The row carries the name as typed (type-ahead suggests
+    names; without JavaScript the user just types) and, once saved, the record's id:
+    an unchanged name keeps its id (even when another record shares the name); a changed
+    name is matched like the meeting log does, with the message at the field."""
+    text = (name_field.data or "").strip()
+    ident = parse_id(id_field.data)
+    if ident is not None:
+        stored = db.session.scalar(sa.select(getattr(model, name_attr)).where(model.id == ident))
+        if stored is not None and (not text or text == stored):
+            return ident
+    if not text:
+        return None
+    ids, problems = match_names(kind, text, inline_creation=False)
+    if not problems and len(ids) != 1:
+        problems = [str(_l("Name one per row."))]
+    name_field.errors = [*name_field.errors, *problems]
+    return ids[0] if not problems else None
 
 
 class PartyRow(Form):
-    organization_id = SelectField(_l("Organization"), validators=[Optional()])
+    organization = TextField(_l("Organization"), 200,
+                             description=_l("Type part of a name, in any script"))
+    organization_id = HiddenField()
     role = EnumField(_l("Role"), PartyRole, default=PartyRole.COPRODUCER.value)
     share_percent = DecimalField(_l("Share %"), places=2, validators=[
         Optional(), NumberRange(min=0.01, max=100, message=_l("A share is above 0 and at most 100."))],
@@ -41,7 +57,8 @@ class PartyRow(Form):
 
 
 class PersonRow(Form):
-    person_id = SelectField(_l("Person"), validators=[Optional()])
+    person = TextField(_l("Person"), 200)
+    person_id = HiddenField()
     role = EnumField(_l("Credit"), CreditRole, default=CreditRole.DIRECTOR.value)
 
 
@@ -73,12 +90,6 @@ class ProjectForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.stage_id.choices = stage_choices()
         self.origin_event_id.choices = event_choices()
-        organizations = organization_choices()
-        people = person_choices()
-        for row in self.parties:
-            row.form.organization_id.choices = organizations
-        for row in self.people:
-            row.form.person_id.choices = people
         if editing:  # the stage moves through the pipeline (with history), not here
             del self.stage_id
 
@@ -86,13 +97,20 @@ class ProjectForm(FlaskForm):
         """'Add another …' pressed (works without JavaScript): one more empty row."""
         if self.add_party.data:
             self.parties.append_entry()
-            self.parties[-1].form.organization_id.choices = self.parties[0].form.organization_id.choices
             return True
         if self.add_person.data:
             self.people.append_entry()
-            self.people[-1].form.person_id.choices = self.people[0].form.person_id.choices
             return True
         return False
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        self._party_ids = [_resolve(r.form.organization, r.form.organization_id, "organizations",
+                                    Organization, "name") for r in self.parties]
+        self._person_ids = [_resolve(r.form.person, r.form.person_id, "people", Person,
+                                     "full_name") for r in self.people]
+        named = [r.form.organization for r in self.parties] + [r.form.person for r in self.people]
+        return valid and not any(field.errors for field in named)
 
     def values(self) -> dict:
         values = {name: getattr(self, name).data for name in (
@@ -107,36 +125,33 @@ class ProjectForm(FlaskForm):
 
     def party_rows(self) -> list[dict]:
         """Filled party rows, in order, with their row index (for errors at the row)."""
-        return [{"row": i, "organization_id": int(r.organization_id.data),
-                 "role": PartyRole(r.role.data), "share_percent": r.share_percent.data}
-                for i, r in enumerate(row.form for row in self.parties)
-                if r.organization_id.data]
+        return [{"row": i, "organization_id": ident, "role": PartyRole(row.form.role.data),
+                 "share_percent": row.form.share_percent.data}
+                for i, (row, ident) in enumerate(zip(self.parties, self._party_ids))
+                if ident is not None]
 
     def person_rows(self) -> list[dict]:
-        return [{"row": i, "person_id": int(r.person_id.data), "role": CreditRole(r.role.data)}
-                for i, r in enumerate(row.form for row in self.people) if r.person_id.data]
+        return [{"row": i, "person_id": ident, "role": CreditRole(row.form.role.data)}
+                for i, (row, ident) in enumerate(zip(self.people, self._person_ids))
+                if ident is not None]
 
     def fill_rows(self, project) -> None:
         """Show a project's parties and people, plus blank rows to add more."""
-        organizations = self.parties[0].form.organization_id.choices
-        people = self.people[0].form.person_id.choices
         while len(self.parties):
             self.parties.pop_entry()
         while len(self.people):
             self.people.pop_entry()
         for party in project.parties:
-            self.parties.append_entry({"organization_id": str(party.organization_id),
+            self.parties.append_entry({"organization": party.organization.name,
+                                       "organization_id": str(party.organization_id),
                                        "role": party.role.value,
                                        "share_percent": party.share_percent})
         for credit in project.people:
-            self.people.append_entry({"person_id": str(credit.person_id), "role": credit.role.value})
-        for _ in range(1):
-            self.parties.append_entry()
-            self.people.append_entry()
-        for row in self.parties:
-            row.form.organization_id.choices = organizations
-        for row in self.people:
-            row.form.person_id.choices = people
+            self.people.append_entry({"person": credit.person.full_name,
+                                      "person_id": str(credit.person_id),
+                                      "role": credit.role.value})
+        self.parties.append_entry()
+        self.people.append_entry()
 
 
 class MoveForm(FlaskForm):
