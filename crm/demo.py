@@ -79,7 +79,7 @@ def seed_demo() -> int:
     aika_ru = s.get_or_create(Organization, {"name": AIKA_RU}, kind=OrganizationKind.PRODUCTION_COMPANY,
                               country="RU", notes="Russian side of “Aika”; the source documents "
                                                   "do not name the company.")
-    cannes_org = s.get_or_create(Organization, {"name": "Festival de Cannes"},
+    s.get_or_create(Organization, {"name": "Festival de Cannes"},
                                  kind=OrganizationKind.FESTIVAL, country="FR", city="Cannes")
     almaty_ff = s.get_or_create(Organization, {"name": "Almaty Film Festival"},
                                 local_name="Алматы кинофестивалі", kind=OrganizationKind.FESTIVAL,

@@ -183,3 +183,14 @@ def test_board_filters_by_a_typed_organization_name_or_alias(
     assert "The Composer" in page[page.index("</details>"):]
     assert 'name="organization"' in page and 'value="Kazakhfilm"' in page
     assert "<option value=\"%d\"" % tnc.id not in page  # no list of every organization
+
+
+def test_an_overlong_stage_name_is_refused_not_cut(client, db, login_as):
+    login_as("admin")
+    lead = stage("lead")
+    page = post_form(client, f"/pipeline/stages/{lead.id}",
+                     {"name": "L" * 81, "version": str(lead.version), "rename": ""},
+                     page="/pipeline/stages", follow_redirects=True).get_data(as_text=True)
+    assert "at most 80 characters" in page
+    db.session.expire_all()
+    assert stage("lead").name == "Lead"

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from crm.models import (AuditEntry, FollowUp, Meeting, PartyRole, Project, ProjectStatus,
+from crm.models import (AuditEntry, FollowUp, PartyRole, Project, ProjectStatus,
                         StageChange)
 from tests.conftest import PASSWORD, post_form, stage
 

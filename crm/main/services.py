@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
-from crm.models import (Event, FollowUp, Meeting, Memorandum, MemorandumParty, MemorandumStatus,
-                        Organization, Person, PipelineStage, Project, ProjectParty, ProjectStatus,
+from crm.models import (Event, FollowUp, Meeting, Memorandum, MemorandumStatus,
+                        Organization, Person, PipelineStage, Project, ProjectStatus,
                         fold, utcnow)
 from crm.projects.services import STALE_AFTER
 

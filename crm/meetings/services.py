@@ -639,13 +639,6 @@ def with_list_details(stmt: sa.Select) -> sa.Select:
     )
 
 
-def with_detail(stmt: sa.Select) -> sa.Select:
-    return with_list_details(stmt).options(
-        selectinload(Meeting.logged_by),
-        selectinload(Meeting.follow_ups).selectinload(FollowUp.owner),
-        selectinload(Meeting.people).selectinload(Person.organization))
-
-
 @dataclass
 class FollowUpGroups:
     overdue: list[FollowUp]

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
 from crm.models.base import (ArchivableMixin, TimestampMixin, UTCDateTime, VersionedMixin,
-                             enum_column, live_index, utcnow)
+                             enum_column, live_index)
 from crm.models.events import Event
 from crm.models.organizations import Organization
 from crm.models.people import Person

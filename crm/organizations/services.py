@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 
 from crm import lifecycle
 from crm.errors import ValidationFailed
-from crm.extensions import db
 from crm.models import Organization, OrganizationAlias, fold
 from crm.reference import is_country, with_codes_normalized
 

@@ -48,7 +48,7 @@ def change_stage(stage_id):
         elif "delete" in request.form:
             delete_stage(stage)
         else:
-            rename_stage(stage, (request.form.get("name") or "")[:80],
+            rename_stage(stage, request.form.get("name") or "",
                          expected_version=request.form.get("version"))
     except ValidationFailed as failure:
         db.session.rollback()

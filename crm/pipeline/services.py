@@ -184,6 +184,8 @@ def _stage_errors(key: str | None, name: str | None, stage: PipelineStage | None
             errors["key"] = [str(_l("A stage with this key already exists."))]
     if not (name or "").strip():
         errors["name"] = [str(_l("A name is required."))]
+    elif len(name.strip()) > 80:
+        errors["name"] = [str(_l("A stage name may be at most 80 characters."))]
     return errors
 
 
