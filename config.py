@@ -50,6 +50,9 @@ class Config:
     MAX_CONTENT_LENGTH = 11 * 1024 * 1024  # attachments are at most 10 MB
     UPLOAD_DIR = os.environ.get("CRM_UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     PER_PAGE = 25
+    # Rendered pages kept per worker until the data changes (crm.pagecache); 0 turns it off.
+    CRM_PAGE_CACHE_BYTES = int(float(os.environ.get("CRM_PAGE_CACHE_MB", 8)) * 1024 * 1024)
+    CRM_PAGE_CACHE_SECONDS = int(os.environ.get("CRM_PAGE_CACHE_SECONDS", 60))
 
 
 class DevelopmentConfig(Config):

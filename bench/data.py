@@ -614,12 +614,15 @@ class Generator:
 
 # --- databases ------------------------------------------------------------------------
 
-def make_app(url: str):
-    """The CRM app on the benchmark's database (development settings)."""
+def make_app(url: str, *, page_cache: bool = False):
+    """The CRM app on the benchmark's database (development settings). In-process timings
+    measure the rendering, so the page cache (crm.pagecache) is off unless asked for."""
     from config import DevelopmentConfig
     from crm import create_app
-    config = type("BenchConfig", (DevelopmentConfig,), {"SQLALCHEMY_DATABASE_URI": url})
-    return create_app(config)
+    settings = {"SQLALCHEMY_DATABASE_URI": url}
+    if not page_cache:
+        settings["CRM_PAGE_CACHE_BYTES"] = 0
+    return create_app(type("BenchConfig", (DevelopmentConfig,), settings))
 
 
 def normalise_url(url: str) -> str:
@@ -642,6 +645,9 @@ def _remove_sqlite(path: Path) -> None:
 def upgrade_schema(app) -> None:
     import logging
     from flask_migrate import upgrade
+
+    from crm.extensions import init_migrate
+    init_migrate(app)
     with app.app_context():
         upgrade(directory=str(MIGRATIONS))
     logging.getLogger("alembic").setLevel(logging.WARNING)

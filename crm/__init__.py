@@ -13,8 +13,9 @@ from werkzeug.routing import IntegerConverter
 from config import Config, config_for_environment
 from flask_babel import lazy_gettext as _l
 
-from crm.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from crm.extensions import babel, bootstrap, csrf, db, limiter, login_manager
 from crm.models.base import MAX_ID
+from crm.sessions import LazyRefreshSessions
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,6 +26,12 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
                 template_folder=str(BASE_DIR / "templates"))
     app.config.from_object(config_class)
     os.makedirs(app.instance_path, exist_ok=True)
+    app.session_interface = LazyRefreshSessions()
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A pre-ping guards against a database server that went away; a file cannot, and
+        # the ping was one more statement on every request.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            k: v for k, v in app.config["SQLALCHEMY_ENGINE_OPTIONS"].items() if k != "pool_pre_ping"}
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -35,8 +42,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     init_security(app)
     from crm.templating import register_template_helpers
     register_template_helpers(app)
-    from crm.cli import crm_cli
+    from crm.cli import MigrationCommands, crm_cli
     app.cli.add_command(crm_cli)
+    app.cli.add_command(MigrationCommands())
     if not app.testing:
         _freeze_startup_objects()
     return app
@@ -54,14 +62,14 @@ def _freeze_startup_objects() -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from crm import access
+    from crm import access, pagecache
     from crm.models import consistency  # noqa: F401  (flush-time listeners)
     from crm.sqlite import configure_sqlite
 
     db.init_app(app)
-    migrate.init_app(app, db, compare_type=True, render_as_batch=True)
     with app.app_context():
         configure_sqlite(db.engine)
+    pagecache.init_app(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

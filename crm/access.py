@@ -115,15 +115,18 @@ def visible_meeting_ids(organization_id: int) -> sa.Select:
     return sa.union(by_org, by_project)
 
 
-def _criteria_for(viewer: Viewer) -> list:
+@functools.lru_cache(maxsize=1024)
+def _criteria_for(viewer: Viewer) -> tuple:
+    """Built once per viewer (a frozen, hashable value): building them cost a fifth of a
+    cheap request."""
     if viewer.sees_everything:
-        return []
+        return ()
     if viewer.sees_nothing:
         deny = lambda cls: sa.false()  # noqa: E731
-        return [with_loader_criteria(cls, deny, include_aliases=True)
-                for cls in (Project, Memorandum, Meeting, StageChange, FollowUp, Attachment)]
+        return tuple(with_loader_criteria(cls, deny, include_aliases=True)
+                     for cls in (Project, Memorandum, Meeting, StageChange, FollowUp, Attachment))
     org = viewer.organization_id
-    return [
+    return (
         with_loader_criteria(Project, lambda cls: cls.id.in_(visible_project_ids(org)),
                              include_aliases=True),
         with_loader_criteria(StageChange, lambda cls: cls.project_id.in_(visible_project_ids(org)),
@@ -137,7 +140,7 @@ def _criteria_for(viewer: Viewer) -> list:
                              include_aliases=True),
         with_loader_criteria(FollowUp, lambda cls: cls.meeting_id.in_(visible_meeting_ids(org)),
                              include_aliases=True),
-    ]
+    )
 
 
 _not_archived = with_loader_criteria(
@@ -145,13 +148,20 @@ _not_archived = with_loader_criteria(
     include_aliases=True, propagate_to_loaders=False)
 
 
+# The look-up of the signed-in user on every request: users are neither restricted by
+# viewer nor archivable, and it runs before the viewer is known, so the (empty) criteria
+# are not attached; that was a fifth of the cost of a cheap request.
+SIGN_IN_LOOKUP = "crm_sign_in_lookup"
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _restrict_queries(state: ORMExecuteState) -> None:
-    if not state.is_select or state.is_column_load or state.is_relationship_load:
+    if not state.is_select or state.is_column_load or state.is_relationship_load \
+            or state.execution_options.get(SIGN_IN_LOOKUP):
         return
     options = _criteria_for(current_viewer())
     if not state.execution_options.get("include_archived", False):
-        options.append(_not_archived)
+        options += (_not_archived,)
     if options:
         state.statement = state.statement.options(*options)
 
@@ -208,4 +218,5 @@ def get_editable_or_404(model, ident):
 
 def load_user(session_token: str) -> User | None:
     return db.session.scalars(sa.select(User).where(User.session_token == session_token,
-                                                    User.active.is_(True))).first()
+                                                    User.active.is_(True))
+                              .execution_options(**{SIGN_IN_LOOKUP: True})).first()

@@ -5,13 +5,32 @@ import os
 
 import click
 import sqlalchemy as sa
-from flask.cli import AppGroup
+from flask.cli import AppGroup, ScriptInfo
 
 from crm.errors import ValidationFailed
-from crm.extensions import db
+from crm.extensions import db, init_migrate
 from crm.models import Organization, Role, fold
 
 crm_cli = AppGroup("crm", help="Co-production CRM commands.")
+
+
+class MigrationCommands(click.Command):
+    """`flask db …`: Flask-Migrate's own command group, imported only when it is run, so
+    that serving the app never imports Alembic (see crm.extensions.init_migrate). Every
+    argument, `--help` included, goes to Flask-Migrate unchanged."""
+
+    def __init__(self) -> None:
+        super().__init__("db", help="Database migrations (Flask-Migrate, Alembic).",
+                         add_help_option=False,
+                         context_settings={"ignore_unknown_options": True,
+                                           "allow_extra_args": True})
+
+    def invoke(self, ctx: click.Context):
+        from flask_migrate.cli import db as flask_migrate_commands
+        init_migrate(ctx.ensure_object(ScriptInfo).load_app())
+        with flask_migrate_commands.make_context(ctx.info_name, list(ctx.args),
+                                                 parent=ctx.parent) as inner:
+            return flask_migrate_commands.invoke(inner)
 
 
 def _fail_with(failure: ValidationFailed) -> None:

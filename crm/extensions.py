@@ -1,10 +1,10 @@
 """Extension objects, created here and bound to the app in `create_app`."""
+from flask import Flask
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
@@ -24,9 +24,18 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 babel = Babel()
 bootstrap = Bootstrap5()
+
+
+def init_migrate(app: Flask):
+    """Flask-Migrate (Alembic) for `app`, set up when migrations are first needed: by a
+    `flask db …` command (crm.cli.MigrationCommands), the tests or the benchmark. The web
+    workers never import Alembic, which is 11 MB in every worker."""
+    if "migrate" not in app.extensions:
+        from flask_migrate import Migrate
+        Migrate(app, db, compare_type=True, render_as_batch=True)
+    return app.extensions["migrate"]

@@ -6,6 +6,7 @@ the default pipeline stages. CSRF stays on: `post_form` sends the token a page g
 """
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import os
 import re
@@ -22,7 +23,8 @@ from config import TestConfig
 from crm import create_app
 from crm.demo import ensure_default_stages
 from crm.extensions import db as _db
-from crm.extensions import limiter
+from crm.extensions import init_migrate, limiter
+from crm.models.data_version import DATA_VERSION_TABLE
 from crm.models import (Event, Meeting, Memorandum, MemorandumKind, MemorandumParty,
                         Organization, OrganizationAlias, OrganizationKind, PartyRole, Person,
                         PersonRole, PipelineStage, Project, ProjectFormat, ProjectParty, Role,
@@ -67,6 +69,7 @@ def app(database_url, tmp_path_factory):
     with app.app_context():
         if database_url.startswith("postgresql"):
             _drop_everything()
+        init_migrate(app)
         upgrade(directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
     yield app
     with app.app_context():
@@ -96,7 +99,8 @@ def _empty_tables() -> None:
     # PostgreSQL (ids keep counting up, which no test relies on).
     with _db.engine.begin() as conn:
         for table in reversed(_db.metadata.sorted_tables):
-            conn.execute(table.delete())
+            if table.name != DATA_VERSION_TABLE:  # one row that only ever counts up
+                conn.execute(table.delete())
 
 
 @pytest.fixture
@@ -105,9 +109,20 @@ def client(app):
 
 
 @pytest.fixture
-def count_queries(app):
-    """with count_queries() as counted: ...; counted.n is the number of SQL statements."""
-    import contextlib
+def page_cache_off(app):
+    """Render every page (crm.pagecache off) for this test."""
+    cache = app.extensions["crm_page_cache"]
+    kept, cache.max_bytes = cache.max_bytes, 0
+    yield
+    cache.max_bytes = kept
+    cache.clear()
+
+
+@pytest.fixture
+def count_queries(app, page_cache_off):
+    """with count_queries() as counted: ...; counted.n is the number of SQL statements.
+    Pages are rendered every time (the page cache is off): these counts are about the
+    rendering; tests/test_pagecache.py counts a page served from the cache."""
 
     class Counter:
         n = 0
@@ -125,6 +140,20 @@ def count_queries(app):
         finally:
             sa.event.remove(engine, "before_cursor_execute", before)
     return counting
+
+
+@contextlib.contextmanager
+def recorded_statements():
+    """with recorded_statements() as seen: ...; `seen` lists every SQL statement sent."""
+    seen: list[str] = []
+
+    def before(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+    sa.event.listen(_db.engine, "before_cursor_execute", before)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(_db.engine, "before_cursor_execute", before)
 
 
 # --- forms with CSRF -------------------------------------------------------------------
@@ -285,4 +314,5 @@ def login_as(make_user, login):
     return do_login
 
 
-__all__ = ["post_form", "csrf_token_from", "stage", "PASSWORD", "PartyRole"]
+__all__ = ["post_form", "csrf_token_from", "recorded_statements", "stage", "PASSWORD",
+           "PartyRole"]

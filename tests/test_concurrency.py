@@ -12,6 +12,7 @@ from flask_migrate import upgrade
 from config import TestConfig
 from crm import create_app
 from crm.extensions import db as _db
+from crm.extensions import init_migrate
 from crm.models import Meeting, Person, Role, User
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,6 +26,7 @@ def test_four_processes_log_meetings_at_once_and_every_meeting_is_stored(tmp_pat
         SQLALCHEMY_DATABASE_URI = database_url
 
     app = create_app(Config)
+    init_migrate(app)
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         user = User(email="stand@crm.example", name="Stand", role=Role.STAFF)

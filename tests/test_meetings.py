@@ -3,7 +3,6 @@ validation, the list and its filters, visibility, follow-ups, and query counts."
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -11,7 +10,7 @@ import sqlalchemy as sa
 
 from crm.models import (AuditEntry, FollowUp, Meeting, MeetingOutcome, Organization,
                         OrganizationKind, PartyRole, Person, PersonRole, utcnow)
-from tests.conftest import post_form
+from tests.conftest import post_form, recorded_statements
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -46,19 +45,6 @@ def only_meeting(db) -> Meeting:
 
 def text(response) -> str:
     return response.get_data(as_text=True)
-
-
-@contextmanager
-def counting_queries(db):
-    statements: list[str] = []
-
-    def before(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-    sa.event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", before)
 
 
 @pytest.fixture
@@ -531,10 +517,10 @@ def test_the_list_issues_the_same_number_of_queries_for_5_and_50_meetings(
 
     add(5)
     client.get("/meetings")  # warm caches
-    with counting_queries(db) as few:
+    with recorded_statements() as few:
         assert client.get("/meetings").status_code == 200
     add(45)
-    with counting_queries(db) as many:
+    with recorded_statements() as many:
         html = text(client.get("/meetings"))
 
     assert html.count("meeting-row") == 25

@@ -16,7 +16,7 @@ from flask_migrate import downgrade, upgrade
 
 from config import TestConfig
 from crm import create_app
-from crm.extensions import db
+from crm.extensions import db, init_migrate
 from crm.models import DEFAULT_STAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +26,9 @@ MIGRATIONS = str(ROOT / "migrations")
 def fresh_app(url: str):
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = url
-    return create_app(Config)
+    app = create_app(Config)
+    init_migrate(app)
+    return app
 
 
 def schema_differences() -> list:
@@ -91,6 +93,19 @@ def test_flask_db_check_finds_nothing_to_migrate(tmp_path):
     checked = run_flask("db", "check", database_url=url)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert "No new upgrade operations detected" in checked.stdout + checked.stderr
+
+
+def test_serving_the_app_does_not_load_alembic():
+    """Migrations are a command-line job (crm.cli.MigrationCommands): each web worker saves
+    the 11 MB that Alembic and Flask-Migrate take."""
+    code = ("import sys, wsgi; "
+            "print(sorted(m for m in ('alembic', 'flask_migrate', 'mako') if m in sys.modules))")
+    env = {**os.environ, "CRM_ENV": "development",
+           "DATABASE_URL": "sqlite://"}
+    env.pop("SECRET_KEY", None)
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
+                            capture_output=True, text=True, check=True, timeout=120)
+    assert result.stdout.strip() == "[]"
 
 
 def test_migrations_have_a_single_head_and_a_real_downgrade():

@@ -86,6 +86,29 @@ def test_the_session_cookie_expires_when_idle(client, app, login_as):
     assert cookie.expires - datetime.now(UTC) <= idle + timedelta(seconds=5)
 
 
+def test_an_unchanged_session_is_signed_again_once_a_minute_not_on_every_page(
+        client, app, login_as, monkeypatch):
+    login_as("staff")
+    client.get("/")  # the welcome message: the session changes
+    assert "Set-Cookie" not in client.get("/organizations").headers
+    monkeypatch.setitem(app.config, "SESSION_REFRESH_AFTER", timedelta(0))
+    refreshed = client.get("/organizations")
+    assert "session=" in refreshed.headers.get("Set-Cookie", "")
+    idle = app.config["PERMANENT_SESSION_LIFETIME"]
+    assert client.get_cookie("session").expires - datetime.now(UTC) > idle - timedelta(seconds=5)
+
+
+def test_a_session_idle_for_longer_than_its_lifetime_is_signed_out(
+        client, app, login_as, monkeypatch):
+    import time
+    login_as("staff")
+    assert client.get("/organizations").status_code == 200
+    monkeypatch.setitem(app.config, "PERMANENT_SESSION_LIFETIME", timedelta(seconds=1))
+    time.sleep(2.1)  # the signature's timestamp counts whole seconds
+    response = client.get("/organizations")
+    assert response.status_code == 302 and "/login" in response.location
+
+
 def test_denied_access_is_audited(client, db, login_as):
     user = login_as("executive")
     assert client.get("/projects/new").status_code == 403

@@ -1,16 +1,14 @@
 """/api/v1/reports: PDF documents."""
 from __future__ import annotations
 
-import io
-
-from flask import Response, send_file
+from flask import Response
 from flask_login import current_user
 
 from crm.api import bp
 from crm.api.projects import pipeline_filters
 from crm.api.resources import documents
 from crm.api.schemas import PipelineQuery
-from crm.pdf import PDFDocument
+from crm.pdf import PDFDocument, send_pdf
 from crm.reports.pdf import PipelineReportPDF
 
 TAGS = ["reports"]
@@ -21,9 +19,7 @@ PDF_RESPONSE = {"schema": {"type": "string", "format": "binary"},
 
 def pdf_response(document: PDFDocument) -> Response:
     """Send a document as a download (built for this caller: never cached)."""
-    response = send_file(io.BytesIO(document.render()), mimetype="application/pdf",
-                         as_attachment=True, download_name=document.filename(), etag=False,
-                         max_age=0)
+    response = send_pdf(document)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

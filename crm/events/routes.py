@@ -9,6 +9,7 @@ from crm.events.services import create_event, find_events, update_event
 from crm.extensions import db
 from crm.forms import submit
 from crm.models import Event, parse_id
+from crm.pagecache import cached_page
 
 
 @bp.get("")
@@ -25,6 +26,7 @@ def index():
 
 @bp.get("/<int:event_id>")
 @login_required
+@cached_page
 def detail(event_id):
     event = access.get_or_404(Event, event_id)
     return render_template("events/detail.html", event=event)

@@ -12,6 +12,7 @@ from crm.forms import submit
 from crm.meetings import bp, services
 from crm.meetings.forms import FollowUpForm, MeetingForm
 from crm.models import Event, FollowUp, Meeting, MeetingOutcome, utcnow
+from crm.pagecache import cached_page
 from crm.templating import format_datetime
 
 
@@ -55,6 +56,7 @@ def lookup(kind):
 
 @bp.get("/<int:meeting_id>")
 @login_required
+@cached_page
 def detail(meeting_id):
     meeting = access.get_or_404(Meeting, meeting_id)
     return render_template("meetings/detail.html", meeting=meeting, today=utcnow().date(),

@@ -23,6 +23,7 @@ from crm.memoranda.services import (MemorandumFilters, add_attachment, archive_m
                                     update_memorandum)
 from crm.models import (parse_id, Attachment, Event, Memorandum, MemorandumKind,
                         MemorandumStatus, Organization, Project, utcnow)
+from crm.pagecache import cached_page
 from crm.reference import label
 
 
@@ -114,6 +115,7 @@ def _detail_page(memo: Memorandum, *, status_form: StatusForm | None = None,
 
 @bp.get("/<int:memorandum_id>")
 @login_required
+@cached_page
 def detail(memorandum_id):
     return _detail_page(access.get_or_404(Memorandum, memorandum_id))
 

@@ -8,6 +8,7 @@ from crm import access, lifecycle
 from crm.extensions import db
 from crm.forms import submit
 from crm.models import Person, PersonRole, Project, ProjectPerson, parse_id
+from crm.pagecache import cached_page
 from crm.people import bp
 from crm.timeline import person_timeline
 from crm.people.forms import PersonForm
@@ -29,6 +30,7 @@ def index():
 
 @bp.get("/<int:person_id>")
 @login_required
+@cached_page
 def detail(person_id):
     person = access.get_or_404(Person, person_id)
     credits = db.session.scalars(

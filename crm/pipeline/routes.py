@@ -7,6 +7,7 @@ from crm.errors import StaleObject, ValidationFailed
 from crm.extensions import db
 from crm.forms import submit
 from crm.models import PipelineStage, ProjectStatus, utcnow
+from crm.pagecache import cached_page
 from crm.pipeline import bp
 from crm.pipeline.forms import NewStageForm
 from crm.pipeline.services import (PipelineFilters, add_stage, board as build_board,
@@ -17,6 +18,7 @@ from crm.projects.services import is_stale
 
 @bp.get("")
 @login_required
+@cached_page
 def board():
     filters = PipelineFilters.from_args(request.args)
     return render_template("pipeline/board.html", columns=build_board(filters), filters=filters,

@@ -10,6 +10,7 @@ from crm.extensions import db
 from crm.forms import submit
 from crm.models import (Memorandum, Organization, PipelineStage, Project, ProjectParty,
                         ProjectPerson, ProjectStatus)
+from crm.pagecache import cached_page
 from crm.pipeline.services import (PipelineFilters, filter_choices, filtered_projects,
                                    ordered_stages, with_board_details)
 from crm.projects import bp
@@ -36,6 +37,7 @@ def index():
 
 @bp.get("/<int:project_id>")
 @login_required
+@cached_page
 def detail(project_id):
     # The stages first: every stage a project, its history or the move form names is then
     # in the session already (many-to-one loads of a stage need no query).

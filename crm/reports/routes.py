@@ -6,16 +6,14 @@ contain only what the viewer may see.
 """
 from __future__ import annotations
 
-from io import BytesIO
-
-from flask import Response, request, send_file
+from flask import Response, request
 from flask_login import current_user, login_required
 
 from crm import access
 from crm.events.pdf import EventMeetingLogPDF
 from crm.memoranda.pdf import MemorandumSummaryPDF
 from crm.models import Event, Memorandum
-from crm.pdf import PDFDocument
+from crm.pdf import PDFDocument, send_pdf
 from crm.pipeline.services import PipelineFilters
 from crm.reports import bp
 from crm.reports.pdf import PipelineReportPDF
@@ -25,9 +23,7 @@ def send_document(document: PDFDocument) -> Response:
     """The document as a download: application/pdf, an ASCII-safe attachment name (each
     document's filename() goes through secure_filename; werkzeug quotes and encodes the
     header). Like every page, it is sent with Cache-Control: no-store (crm.security)."""
-    return send_file(BytesIO(document.render()), mimetype="application/pdf",
-                     as_attachment=True, download_name=document.filename(),
-                     etag=False, conditional=False, max_age=0)
+    return send_pdf(document, conditional=False)
 
 
 @bp.get("/memoranda/<int:memorandum_id>/summary.pdf")
