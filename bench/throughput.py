@@ -308,6 +308,13 @@ def measure_throughput(scale: str, url: str, detail_path: str, tour_paths: list[
         rss_after_detail = crm.worker_rss_mb()
         problems = tour(crm.port, cookie, tour_paths)
         rss = crm.worker_rss_mb()
+    # The same page with the page cache off: what rendering it every time costs.
+    with Gunicorn("wsgi:app", {**env, "CRM_PAGE_CACHE_MB": "0"}) as uncached:
+        uncached.wait_ready("/login")
+        cookie = sign_in(uncached.port)
+        for _ in range(4):
+            fetch(uncached.port, detail_path, cookie)
+        rendered = load(wrk, uncached.port, detail_path, cookie, **opts)
     ratio = detail["rps"] / hello["rps"] if hello["rps"] else None
     note = detail["generator"]
     if detail["other"] or detail["errors"]:
@@ -323,6 +330,16 @@ def measure_throughput(scale: str, url: str, detail_path: str, tour_paths: list[
                     note=note, extra={"non_200": detail["other"], "errors": detail["errors"]}))
     log(f"  {'project detail':<42} {detail['rps']:9.1f} requests/s, "
         f"{(ratio or 0):.1%} of hello world")
+    rendered_ratio = rendered["rps"] / hello["rps"] if hello["rps"] else None
+    rows.append(Row("project detail throughput, page cache off", scale, kind="throughput",
+                    path=detail_path, rps=round(rendered["rps"], 1),
+                    ratio_to_hello=round(rendered_ratio, 4) if rendered_ratio else None,
+                    median_ms=rendered["p50_ms"], p95_ms=rendered["p95_ms"],
+                    target="for information", ok=None,
+                    note=f"{rendered['generator']}; every request rendered (CRM_PAGE_CACHE_MB=0)",
+                    extra={"non_200": rendered["other"], "errors": rendered["errors"]}))
+    log(f"  {'project detail, page cache off':<42} {rendered['rps']:9.1f} requests/s, "
+        f"{(rendered_ratio or 0):.1%} of hello world")
     worst = max(rss or [0])
     rows.append(Row("worker memory after the benchmark (max RSS)", scale, kind="rss",
                     rss_mb=worst, target=f"≤ {TARGET_RSS_MB:.0f} MB", ok=worst <= TARGET_RSS_MB,
