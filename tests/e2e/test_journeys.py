@@ -55,6 +55,11 @@ def test_executive_filters_the_pipeline_by_country_and_opens_a_project(open_as):
     page.get_by_role("link", name="The Horse Thieves", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("The Horse Thieves")
     expect(page.locator("main")).to_contain_text("東京ニューシネマ")
+    # Japanese names are drawn even where the device has no CJK font (this machine's
+    # Chromium has none): the page falls back to the font the PDFs embed.
+    page.evaluate("document.fonts.ready")
+    assert page.evaluate("""() => [...document.fonts].some(
+        f => f.family.includes('CRM CJK') && f.status === 'loaded')""")
     screenshot(page, "executive-project")
 
 
