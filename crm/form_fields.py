@@ -67,3 +67,43 @@ class CurrencyField(CodeSelectField):
 
 def EnumField(label, enum_cls, **kw):  # noqa: N802 - a field factory
     return SelectField(label, choices=as_choices(choices(enum_cls)), **kw)
+
+
+def resolve_record(name_field, id_field, kind: str, model, name_attr: str) -> int | None:
+    """The record a type-ahead field names (`kind`: organizations, people or projects, as
+    /meetings/lookup/<kind> suggests them). The form carries the name as typed and, once
+    saved, the record's id in a hidden field: an unchanged name keeps its id (even when
+    another record shares the name, or the record was archived since); a changed name is
+    matched like the meeting log does, with the message at the field. Without JavaScript
+    the user just types the name."""
+    import sqlalchemy as sa
+
+    from crm.extensions import db
+    from crm.meetings.services import match_names
+    from crm.models import parse_id
+
+    text = (name_field.data or "").strip()
+    ident = parse_id(id_field.data)
+    if ident is not None:
+        stored = db.session.scalar(sa.select(getattr(model, name_attr)).where(model.id == ident)
+                                   .execution_options(include_archived=True))
+        if stored is not None and (not text or text == stored):
+            return ident
+        if stored is None and not text:
+            name_field.errors = [*name_field.errors,
+                                 str(_l("That record no longer exists: type the name again."))]
+            return None
+    if not text:
+        return None
+    ids, problems = match_names(kind, text, inline_creation=False)
+    if not problems and len(ids) != 1:
+        problems = [str(_l("Name one per row."))]
+    name_field.errors = [*name_field.errors, *problems]
+    return ids[0] if not problems else None
+
+
+def OrganizationNameField(label=_l("Organization"), **kw):  # noqa: N802 - a field factory
+    """The visible half of a type-ahead organization (its id goes in a HiddenField)."""
+    return TextField(label, 200, description=kw.pop(
+        "description", _l("Type part of a name, in any script")), **kw)
+

@@ -13,17 +13,21 @@ from crm.extensions import db
 
 
 def _resolve(form, path: str):
-    """'parties.1.share_percent' -> that subfield of the second party row (or None)."""
-    target = form
+    """'parties.1.share_percent' -> that subfield of the second party row (or None). A
+    record named by type-ahead keeps its id in a hidden `<name>_id` field next to the
+    visible `<name>` field (crm.form_fields.resolve_record): its messages go there."""
+    target, parent = form, None
     for part in path.split("."):
         if part.isdigit():
             entries = getattr(target, "entries", None)
             target = entries[int(part)] if entries and int(part) < len(entries) else None
         else:
-            target = getattr(target, "form", target)  # FormField -> its form
-            target = getattr(target, part, None)
+            parent = getattr(target, "form", target)  # FormField -> its form
+            target = getattr(parent, part, None)
         if target is None:
             return None
+    if getattr(target, "type", None) == "HiddenField" and path.endswith("_id"):
+        return getattr(parent, path.rsplit(".", 1)[-1][:-3], None) or target
     return target
 
 

@@ -76,7 +76,8 @@ def test_duplicate_email_is_refused_whatever_its_case(client, db, login_as, make
     ({"password": "short"}, "password"),
     ({"email": "kenji-at-tnc"}, "email"),
     ({"role": "superuser"}, "role"),
-    ({"organization_id": "424242"}, "organization_id"),
+    ({"organization_id": "424242"}, "organization"),
+    ({"organization": "No Such Studio"}, "organization"),
 ])
 def test_bad_user_input_is_refused_at_the_field(client, db, login_as, changes, field):
     login_as("admin")

@@ -19,7 +19,7 @@ from crm.models import (Attachment, AuditEntry, Memorandum, MemorandumParty, Mem
 from werkzeug.test import EnvironBuilder
 
 from tests.conftest import csrf_token_from, post_form
-from tests.pages import field_error
+from tests.pages import field_error, input_value
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
@@ -41,21 +41,24 @@ def orgs(make_organization):
 def form_data(**overrides) -> dict:
     """What the new-memorandum form sends, with blank party and term rows."""
     data = {"reference": "MOU-2018-010", "title": "Memorandum of cooperation", "kind": "memorandum",
-            "status": "draft", "project_id": "", "event_id": "", "signed_on": "",
+            "status": "draft", "project": "", "project_id": "", "event_id": "", "signed_on": "",
             "signed_place": "", "effective_from": "", "expires_on": "", "summary": ""}
     for n in range(3):
-        data.update({f"parties-{n}-organization_id": "", f"parties-{n}-signatory_person_id": "",
+        data.update({f"parties-{n}-organization": "", f"parties-{n}-organization_id": "",
+                     f"parties-{n}-signatory_person": "", f"parties-{n}-signatory_person_id": "",
                      f"parties-{n}-role": "", f"terms-{n}-heading": "", f"terms-{n}-text": ""})
     data.update(overrides)
     return data
 
 
 def parties_data(*rows) -> dict:
-    """rows: (organization, signatory person or None, role)."""
+    """rows: (organization, signatory person or None, role), named as a user types them
+    (the form's type-ahead fills in names; the ids stay empty until saved)."""
     data = {}
     for n, (org, person, role) in enumerate(rows):
-        data.update({f"parties-{n}-organization_id": str(org.id),
-                     f"parties-{n}-signatory_person_id": str(person.id) if person else "",
+        data.update({f"parties-{n}-organization": org.name, f"parties-{n}-organization_id": "",
+                     f"parties-{n}-signatory_person": person.full_name if person else "",
+                     f"parties-{n}-signatory_person_id": "",
                      f"parties-{n}-role": role or ""})
     return data
 
@@ -140,6 +143,61 @@ def test_edit_replaces_parties_and_reorders_terms(client, login_as, orgs, make_m
     assert "parties" in update.changes and "terms" in update.changes
 
 
+def test_the_form_names_parties_signatories_and_project_by_typing(
+        client, login_as, orgs, make_person, make_project, make_organization):
+    """A festival season has thousands of organizations and people: the form lists none of
+    them; names are typed (in any script) and suggested by type-ahead."""
+    for n in range(60):
+        make_organization(name=f"Studio {n:02d}", country="FR")
+    ichiyama = make_person()  # Shozo Ichiyama, 市山尚三
+    project = make_project(title="The Horse Thieves")
+    login_as("staff")
+    form = client.get(f"/memoranda/new?project_id={project.id}").get_data(as_text=True)
+    assert form.count("<option") < 40  # kinds, statuses, the few events: no organizations
+    assert input_value(form, "project") == "The Horse Thieves"
+    data = form_data(project="the horse thieves", **{
+        "parties-0-organization": "東京ニューシネマ", "parties-0-signatory_person": "市山尚三",
+        "parties-1-organization": "Kazakfilm"})  # an alias
+    response = post_form(client, "/memoranda/new", data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    memo = _db.session.scalars(sa.select(Memorandum)).one()
+    assert memo.project_id == project.id
+    assert {(p.organization_id, p.signatory_person_id) for p in memo.parties} == {
+        (orgs["tnc"].id, ichiyama.id), (orgs["kf"].id, None)}
+
+    edit = client.get(f"/memoranda/{memo.id}/edit").get_data(as_text=True)
+    assert input_value(edit, "parties-0-signatory_person") == "Shozo Ichiyama"
+    assert input_value(edit, "parties-0-signatory_person_id") == str(ichiyama.id)
+
+
+def test_an_unknown_name_is_refused_at_its_row_with_the_input_kept(client, login_as, orgs):
+    login_as("staff")
+    data = form_data(title="Kept", **{"parties-0-organization": "Kazakhfilm",
+                                      "parties-1-organization": "Nowhere Pictures",
+                                      "parties-1-role": "partner"})
+    html = post_form(client, "/memoranda/new", data).get_data(as_text=True)
+    assert "Nowhere Pictures" in error_at(html, "parties-1-organization")
+    assert input_value(html, "parties-1-organization") == "Nowhere Pictures"
+    assert 'value="partner"' in html and 'value="Kept"' in html
+    assert _db.session.scalar(sa.select(sa.func.count()).select_from(Memorandum)) == 0
+
+
+def test_a_party_archived_since_stays_a_party_when_the_memorandum_is_edited(
+        client, login_as, orgs, make_memorandum):
+    login_as("staff")
+    memo = make_memorandum(parties=[orgs["kf"], orgs["tnc"]])
+    orgs["tnc"].archived_at = utcnow()
+    _db.session.commit()
+    url = f"/memoranda/{memo.id}/edit"
+    edit = client.get(url).get_data(as_text=True)
+    data = {name: input_value(edit, name) or "" for name in (
+        "reference", "title", "parties-0-organization", "parties-0-organization_id",
+        "parties-1-organization", "parties-1-organization_id")}
+    response = post_form(client, url, form_data(**data, summary="Edited", version="1"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert {p.organization_id for p in fresh(memo.id).parties} == {orgs["kf"].id, orgs["tnc"].id}
+
+
 def test_add_row_without_javascript_keeps_input(client, login_as, orgs):
     login_as("staff")
     data = form_data(title="Typed but not saved", add_party="Add a party",
@@ -149,7 +207,7 @@ def test_add_row_without_javascript_keeps_input(client, login_as, orgs):
     assert response.status_code == 200
     assert 'name="parties-3-organization_id"' in html  # a fourth row
     assert 'value="Typed but not saved"' in html
-    assert f'<option selected value="{orgs["kf"].id}">' in html
+    assert input_value(html, "parties-0-organization") == "Kazakhfilm"
     assert 'is-invalid' not in html
     assert _db.session.scalar(sa.select(sa.func.count()).select_from(Memorandum)) == 0
 
@@ -179,7 +237,7 @@ def test_duplicate_reference_is_refused_at_the_field_and_input_kept(client, logi
     assert 'value="A second memorandum"' in html
     assert "Everything I typed" in html
     assert 'value="partner"' in html
-    assert f'<option selected value="{orgs["tnc"].id}">' in html
+    assert input_value(html, "parties-0-organization") == "Tokyo New Cinema"
     assert _db.session.scalar(sa.select(sa.func.count()).select_from(Memorandum)) == 1
 
 
@@ -214,7 +272,7 @@ def test_an_organization_is_a_party_only_once(client, login_as, orgs):
     login_as("staff")
     data = form_data(**parties_data((orgs["kf"], None, "one"), (orgs["kf"], None, "two")))
     html = post_form(client, "/memoranda/new", data).get_data(as_text=True)
-    assert "Kazakhfilm is already a party" in error_at(html, "parties-1-organization_id")
+    assert "Kazakhfilm is already a party" in error_at(html, "parties-1-organization")
     assert 'value="two"' in html
     assert _db.session.scalar(sa.select(sa.func.count()).select_from(MemorandumParty)) == 0
 

@@ -2,6 +2,7 @@
 and what executives may not do."""
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from crm.models import Person, PersonRole
@@ -86,9 +87,11 @@ def test_create_person_linked_to_an_organization(client, db, login_as, make_orga
     org = make_organization(name="Tokyo New Cinema", local_name="東京ニューシネマ", country="JP")
     login_as("staff")
     form_page = text(client.get(f"/people/new?organization_id={org.id}"))
-    assert selected_option(form_page, "organization_id") == str(org.id)
-    assert "Tokyo New Cinema (東京ニューシネマ)" in form_page
-    response = post_form(client, "/people/new", {**NEW_PERSON, "organization_id": str(org.id)})
+    assert input_value(form_page, "organization") == "Tokyo New Cinema"
+    assert input_value(form_page, "organization_id") == str(org.id)
+    assert "<option" not in form_page.split('id="organization"')[1].split("</div>")[0]
+    response = post_form(client, "/people/new", {**NEW_PERSON, "organization": "Tokyo New Cinema",
+                                                 "organization_id": str(org.id)})
     assert response.status_code == 302
     [person] = people_in_database(db)
     assert response.headers["Location"] == f"/people/{person.id}"
@@ -148,10 +151,28 @@ def test_unknown_country_is_refused_at_the_field(client, db, login_as):
     assert people_in_database(db) == []
 
 
-def test_unknown_organization_is_refused(client, db, login_as):
+def test_the_organization_is_named_by_typing_in_any_script(client, db, login_as,
+                                                          make_organization):
+    tokyo = make_organization(name="Tokyo New Cinema", local_name="東京ニューシネマ", country="JP")
+    make_organization(name="Tokyo Story Films", country="JP")
     login_as("staff")
-    page = text(post_new(client, organization_id="424242"))
-    assert field_error(page, "organization_id")
+    assert post_new(client, organization="東京ニューシネマ").status_code == 302
+    [person] = people_in_database(db)
+    assert person.organization_id == tokyo.id
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ({"organization": "Nowhere Pictures"}, "Nowhere Pictures"),
+    ({"organization_id": "424242"}, "no longer exists"),
+])
+def test_unknown_organization_is_refused_at_the_field(client, db, login_as, make_organization,
+                                                      typed, expected):
+    make_organization(name="Tokyo New Cinema", country="JP")
+    login_as("staff")
+    page = text(post_new(client, **typed))
+    assert expected in field_error(page, "organization")
+    assert input_value(page, "organization") == typed.get("organization", "")
+    assert input_value(page, "full_name") == "Lisa Takeba"
     assert people_in_database(db) == []
 
 

@@ -51,7 +51,7 @@ def edit_user(user_id):
     user = db.get_or_404(User, user_id)
     form = UserForm(obj=user if request.method == "GET" else None)
     if request.method == "GET":
-        form.organization_id.data = str(user.organization_id or "")
+        form.show_organization(user.organization)
         form.version.data = user.version
     saved, _changes = submit(form, lambda: update_user(user, form.values(), form.version.data))
     if saved:

@@ -10,44 +10,14 @@ from wtforms import DateField, FieldList, Form, FormField, HiddenField, SelectFi
 from wtforms.validators import AnyOf, DataRequired, Optional
 
 from crm.extensions import db
-from crm.form_fields import EnumField, LongTextField, TextField, as_choices
+from crm.form_fields import (EnumField, LongTextField, OrganizationNameField, TextField,
+                             as_choices, resolve_record)
 from crm.models import (Event, Memorandum, MemorandumKind, MemorandumStatus, Organization, Person,
                         Project)
 from crm.reference import label
 
 BLANK_PARTY_ROWS = 3
 BLANK_TERM_ROWS = 3
-
-
-def _name(primary: str, local: str | None) -> str:
-    return f"{primary} ({local})" if local and local != primary else primary
-
-
-def organization_choices(keep_ids=()) -> list:
-    """Organizations by name, with their local name; archived ones only when already a party."""
-    stmt = (sa.select(Organization.id, Organization.name, Organization.local_name)
-            .where(sa.or_(Organization.archived_at.is_(None), Organization.id.in_(list(keep_ids))))
-            .order_by(Organization.name, Organization.id)
-            .execution_options(include_archived=True))
-    return as_choices(((i, _name(n, ln)) for i, n, ln in db.session.execute(stmt)), blank="—")
-
-
-def person_choices(keep_ids=()) -> list:
-    """People by name, with their local name and organization, so namesakes can be told apart."""
-    stmt = (sa.select(Person.id, Person.full_name, Person.local_name, Organization.name)
-            .outerjoin(Organization, Person.organization_id == Organization.id)
-            .where(sa.or_(Person.archived_at.is_(None), Person.id.in_(list(keep_ids))))
-            .order_by(Person.full_name, Person.id)
-            .execution_options(include_archived=True))
-    return as_choices(((i, _name(n, ln) + (f" · {org}" if org else ""))
-                       for i, n, ln, org in db.session.execute(stmt)), blank="—")
-
-
-def project_choices(keep_id: int | None = None) -> list:
-    stmt = (sa.select(Project.id, Project.title)
-            .where(sa.or_(Project.archived_at.is_(None), Project.id == keep_id))
-            .order_by(Project.title, Project.id).execution_options(include_archived=True))
-    return as_choices(((i, t) for i, t in db.session.execute(stmt)), blank="—")
 
 
 def event_choices(keep_id: int | None = None) -> list:
@@ -77,12 +47,34 @@ def status_choices(statuses) -> list:
 
 
 class PartyForm(Form):
-    organization_id = SelectField(_l("Organization"), validators=[Optional()])
-    signatory_person_id = SelectField(_l("Signatory"), validators=[Optional()])
+    """A party row: the organization and its signatory are named by type-ahead (a festival
+    season has thousands of each), their ids kept in hidden fields once chosen."""
+
+    organization = OrganizationNameField()
+    organization_id = HiddenField()
+    signatory_person = TextField(_l("Signatory"), 200)
+    signatory_person_id = HiddenField()
     role = TextField(_l("Role in the memorandum"), 80)
 
     def is_blank(self) -> bool:
-        return not (self.organization_id.data or self.signatory_person_id.data or self.role.data)
+        return not any(f.data for f in (self.organization, self.organization_id,
+                                        self.signatory_person, self.signatory_person_id,
+                                        self.role))
+
+    def resolve(self) -> bool:
+        self.organization_value = resolve_record(self.organization, self.organization_id,
+                                                 "organizations", Organization, "name")
+        self.signatory_value = resolve_record(self.signatory_person, self.signatory_person_id,
+                                              "people", Person, "full_name")
+        return not (self.organization.errors or self.signatory_person.errors)
+
+    def show(self, party) -> None:
+        self.organization.data = party.organization.name
+        self.organization_id.data = str(party.organization_id)
+        signatory = party.signatory
+        self.signatory_person.data = signatory.full_name if signatory else None
+        self.signatory_person_id.data = str(signatory.id) if signatory else ""
+        self.role.data = party.role
 
 
 class TermForm(Form):
@@ -99,7 +91,8 @@ class MemorandumForm(FlaskForm):
     title = TextField(_l("Title"), 300, [DataRequired()])
     kind = EnumField(_l("Kind"), MemorandumKind)
     status = StatusField(_l("Status"), default=MemorandumStatus.DRAFT.value)
-    project_id = SelectField(_l("Project"), validators=[Optional()])
+    project = TextField(_l("Project"), 200, description=_l("Type part of its title"))
+    project_id = HiddenField()
     event_id = SelectField(_l("Event"), validators=[Optional()],
                            description=_l("Where it was signed or discussed"))
     signed_on = DateField(_l("Signed on"), validators=[Optional()])
@@ -117,20 +110,19 @@ class MemorandumForm(FlaskForm):
 
     def __init__(self, *args, memo: Memorandum | None = None, statuses=None, **kwargs):
         super().__init__(*args, **kwargs)
-        keep_orgs = [p.organization_id for p in memo.parties] if memo else []
-        keep_people = [p.signatory_person_id for p in memo.parties
-                       if p.signatory_person_id] if memo else []
-        self._organizations = organization_choices(keep_orgs)
-        self._people = person_choices(keep_people)
-        self.project_id.choices = project_choices(memo.project_id if memo else None)
         self.event_id.choices = event_choices(memo.event_id if memo else None)
         self.status.choices = status_choices(statuses or list(MemorandumStatus))
-        for entry in self.parties:
-            self._offer(entry)
 
-    def _offer(self, entry) -> None:
-        entry.organization_id.choices = self._organizations
-        entry.signatory_person_id.choices = self._people
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        self.project_value = resolve_record(self.project, self.project_id, "projects", Project,
+                                            "title")
+        rows_named = [entry.form.resolve() for entry in self.parties]
+        return valid and not self.project.errors and all(rows_named)
+
+    def show_project(self, project: Project | None) -> None:
+        self.project.data = project.title if project else None
+        self.project_id.data = str(project.id) if project else ""
 
     def pad_rows(self, parties: int = 1, terms: int = 1) -> None:
         """At least `parties` / `terms` empty rows at the end, for adding without JavaScript."""
@@ -141,15 +133,13 @@ class MemorandumForm(FlaskForm):
                     break
                 blanks += 1
             for _ in range(wanted - blanks):
-                entry = field.append_entry()
-                if field is self.parties:
-                    self._offer(entry)
+                field.append_entry()
 
     def wants_another_row(self) -> bool:
         """True when the user pressed "Add a party/term" (a plain submit, no JavaScript):
         the form comes back with one more row and everything typed kept."""
         if self.add_party.data:
-            self._offer(self.parties.append_entry())
+            self.parties.append_entry()
             return True
         if self.add_term.data:
             self.terms.append_entry()
@@ -163,18 +153,14 @@ class MemorandumForm(FlaskForm):
             getattr(self, name).data = getattr(memo, name)
         self.kind.data = memo.kind.value
         self.status.data = memo.status.value
-        self.project_id.data = str(memo.project_id or "")
+        self.show_project(memo.project)
         self.event_id.data = str(memo.event_id or "")
         self.version.data = memo.version
         for field in (self.parties, self.terms):
             while field.entries:
                 field.pop_entry()
         for party in memo.parties:
-            entry = self.parties.append_entry()
-            self._offer(entry)
-            entry.organization_id.data = str(party.organization_id)
-            entry.signatory_person_id.data = str(party.signatory_person_id or "")
-            entry.role.data = party.role
+            self.parties.append_entry().form.show(party)
         for term in sorted(memo.terms, key=lambda t: t.position):
             entry = self.terms.append_entry()
             entry.heading.data, entry.text.data = term.heading, term.text
@@ -183,7 +169,7 @@ class MemorandumForm(FlaskForm):
         return {
             "reference": self.reference.data, "title": self.title.data,
             "kind": MemorandumKind(self.kind.data), "status": MemorandumStatus(self.status.data),
-            "project_id": _int_or_none(self.project_id.data),
+            "project_id": self.project_value,
             "event_id": _int_or_none(self.event_id.data),
             "signed_on": self.signed_on.data, "signed_place": self.signed_place.data,
             "effective_from": self.effective_from.data, "expires_on": self.expires_on.data,
@@ -193,8 +179,8 @@ class MemorandumForm(FlaskForm):
     # Every row, empty ones included, so that the service's 'parties.<index>.<field>'
     # errors land on the row the user typed in (the service skips empty rows).
     def party_rows(self) -> list[dict]:
-        return [{"organization_id": _int_or_none(e.organization_id.data),
-                 "signatory_person_id": _int_or_none(e.signatory_person_id.data),
+        return [{"organization_id": e.form.organization_value,
+                 "signatory_person_id": e.form.signatory_value,
                  "role": e.role.data} for e in self.parties]
 
     def term_rows(self) -> list[dict]:

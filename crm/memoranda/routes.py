@@ -134,7 +134,7 @@ def create():
     if request.method == "GET":
         form.reference.data = suggest_reference(_today().year)
         if parse_id(request.args.get("project_id")):
-            form.project_id.data = request.args["project_id"]
+            form.show_project(db.session.get(Project, parse_id(request.args["project_id"])))
         form.pad_rows(BLANK_PARTY_ROWS, BLANK_TERM_ROWS)
         return _form_page(form, None)
     if form.wants_another_row():

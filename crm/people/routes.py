@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 from crm import access, lifecycle
 from crm.extensions import db
 from crm.forms import submit
-from crm.models import Person, PersonRole, Project, ProjectPerson, parse_id
+from crm.models import Organization, Person, PersonRole, Project, ProjectPerson, parse_id
 from crm.pagecache import cached_page
 from crm.people import bp
 from crm.timeline import person_timeline
@@ -46,8 +46,8 @@ def detail(person_id):
 @access.editor_required
 def create():
     form = PersonForm()
-    if request.method == "GET" and request.args.get("organization_id"):
-        form.organization_id.data = request.args["organization_id"]
+    if request.method == "GET" and parse_id(request.args.get("organization_id")):
+        form.show_organization(db.session.get(Organization, parse_id(request.args["organization_id"])))
     saved, person = submit(form, lambda: create_person(form.values()))
     if saved:
         flash(_("%(name)s added.", name=person.full_name), "success")
@@ -62,7 +62,7 @@ def edit(person_id):
     person = access.get_or_404(Person, person_id)
     form = PersonForm(obj=person if request.method == "GET" else None)
     if request.method == "GET":
-        form.organization_id.data = str(person.organization_id or "")
+        form.show_organization(person.organization)
         form.version.data = person.version
     saved, _changes = submit(form, lambda: update_person(
         person, form.values(), expected_version=form.version.data))

@@ -6,10 +6,10 @@ from wtforms import (DateField, DecimalField, FieldList, Form, FormField, Hidden
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from crm.extensions import db
-from crm.form_fields import (CurrencyField, EnumField, LongTextField, TextField, as_choices)
-from crm.meetings.services import match_names
+from crm.form_fields import (CurrencyField, EnumField, LongTextField, TextField, as_choices,
+                              resolve_record)
 from crm.models import (CreditRole, Event, Organization, PartyRole, Person, PipelineStage,
-                        ProjectFormat, ProjectStatus, parse_id)
+                        ProjectFormat, ProjectStatus)
 
 BLANK_ROWS = 2
 
@@ -24,26 +24,6 @@ def event_choices():
     rows = db.session.scalars(sa.select(Event).order_by(Event.start_date.desc().nulls_last(),
                                                         Event.name)).all()
     return as_choices(((e.id, e.label) for e in rows), blank="—")
-
-
-def _resolve(name_field, id_field, kind: str, model, name_attr: str) -> int | None:
-    """The record a row names. The row carries the name as typed (type-ahead suggests
-    names; without JavaScript the user just types) and, once saved, the record's id:
-    an unchanged name keeps its id (even when another record shares the name); a changed
-    name is matched like the meeting log does, with the message at the field."""
-    text = (name_field.data or "").strip()
-    ident = parse_id(id_field.data)
-    if ident is not None:
-        stored = db.session.scalar(sa.select(getattr(model, name_attr)).where(model.id == ident))
-        if stored is not None and (not text or text == stored):
-            return ident
-    if not text:
-        return None
-    ids, problems = match_names(kind, text, inline_creation=False)
-    if not problems and len(ids) != 1:
-        problems = [str(_l("Name one per row."))]
-    name_field.errors = [*name_field.errors, *problems]
-    return ids[0] if not problems else None
 
 
 class PartyRow(Form):
@@ -105,10 +85,11 @@ class ProjectForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        self._party_ids = [_resolve(r.form.organization, r.form.organization_id, "organizations",
-                                    Organization, "name") for r in self.parties]
-        self._person_ids = [_resolve(r.form.person, r.form.person_id, "people", Person,
-                                     "full_name") for r in self.people]
+        self._party_ids = [resolve_record(r.form.organization, r.form.organization_id,
+                                          "organizations", Organization, "name")
+                           for r in self.parties]
+        self._person_ids = [resolve_record(r.form.person, r.form.person_id, "people", Person,
+                                           "full_name") for r in self.people]
         named = [r.form.organization for r in self.parties] + [r.form.person for r in self.people]
         return valid and not any(field.errors for field in named)
 

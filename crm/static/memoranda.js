@@ -7,8 +7,8 @@
   const renumber = (row, list, index) => {
     const pattern = new RegExp(`^${list}-\\d+-`);
     const replacement = `${list}-${index}-`;
-    row.querySelectorAll("[name], [id], label[for], [aria-describedby]").forEach((el) => {
-      for (const attr of ["name", "id", "for"]) {
+    row.querySelectorAll("[name], [id], label[for], [list], [aria-describedby]").forEach((el) => {
+      for (const attr of ["name", "id", "for", "list"]) {
         const value = el.getAttribute(attr);
         if (value) el.setAttribute(attr, value.replace(pattern, replacement));
       }
@@ -27,6 +27,7 @@
     row.querySelectorAll(".is-invalid").forEach((el) => el.classList.remove("is-invalid"));
     row.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
     row.querySelectorAll("input, textarea").forEach((el) => { el.value = ""; });
+    row.querySelectorAll("datalist").forEach((el) => el.replaceChildren());
     row.querySelectorAll("select").forEach((el) => {
       el.querySelectorAll("option[selected]").forEach((o) => o.removeAttribute("selected"));
       el.selectedIndex = 0;
