@@ -34,7 +34,6 @@ import time
 from collections import OrderedDict
 
 from flask import Response, current_app, g, make_response, request, session
-from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event
@@ -76,7 +75,11 @@ def track_writes(engine: Engine) -> None:
 
 
 def current_data_version() -> int | None:
-    """The version the current transaction sees (None if the row is missing)."""
+    """The version this request sees (None if the row is missing). The look-up of the
+    signed-in user reads it in the same statement (crm.access.load_user); read before
+    anything on the page, it is never newer than what the page shows."""
+    if "crm_data_version" in g:
+        return g.crm_data_version
     return db.session.connection().exec_driver_sql(READ_VERSION).scalar()
 
 
@@ -91,7 +94,7 @@ class PageCache:
     def __init__(self, max_bytes: int, seconds: float):
         self.max_bytes, self.seconds = max_bytes, seconds
         self.version: int | None = None
-        self.entries: OrderedDict[tuple, tuple[int, str, bool, float]] = OrderedDict()
+        self.entries: OrderedDict[tuple, tuple[int, bytes, bool, float]] = OrderedDict()
         self.size = 0
         self.lock = threading.Lock()
 
@@ -101,7 +104,7 @@ class PageCache:
             self.size = 0
             self.version = version
 
-    def get(self, key: tuple, version: int) -> tuple[str, bool] | None:
+    def get(self, key: tuple, version: int) -> tuple[bytes, bool] | None:
         with self.lock:
             self._see(version)
             entry = self.entries.get(key)
@@ -114,8 +117,8 @@ class PageCache:
             self.entries.move_to_end(key)
             return body, has_token
 
-    def put(self, key: tuple, version: int, body: str, has_token: bool) -> None:
-        if _cost(body) > self.max_bytes // 4:
+    def put(self, key: tuple, version: int, body: bytes, has_token: bool) -> None:
+        if len(body) > self.max_bytes // 4:
             return  # a huge page would push out everything else
         with self.lock:
             if version != self.version:
@@ -123,12 +126,12 @@ class PageCache:
             if key in self.entries:
                 self._drop(key)
             self.entries[key] = (version, body, has_token, time.monotonic() + self.seconds)
-            self.size += _cost(body)
+            self.size += len(body)
             while self.size > self.max_bytes and self.entries:
                 self._drop(next(iter(self.entries)))
 
     def _drop(self, key: tuple) -> None:
-        self.size -= _cost(self.entries.pop(key)[1])
+        self.size -= len(self.entries.pop(key)[1])
 
     def clear(self) -> None:
         with self.lock:
@@ -137,13 +140,8 @@ class PageCache:
             self.version = None
 
 
-def _cost(body: str) -> int:
-    """Roughly what a kept page takes in memory (CPython stores non-ASCII text wider)."""
-    return len(body) if body.isascii() else len(body) * 4
-
-
 # Stands for the page's CSRF token in a kept page: random, so no page text can mimic it.
-_TOKEN_PLACEHOLDER = f"crm-csrf-{secrets.token_hex(16)}"
+_TOKEN_PLACEHOLDER = f"crm-csrf-{secrets.token_hex(16)}".encode()
 _PLAIN_HEADERS = frozenset({"Content-Type", "Content-Length"})
 
 
@@ -177,12 +175,16 @@ def cached_page(view):
         version = current_data_version()
         if version is None:
             return view(*args, **kwargs)
-        key = (request.endpoint, request.full_path, current_user.id, str(get_locale()))
+        # The language is chosen from the user's setting (the user id stands for it) and
+        # the browser's Accept-Language: keyed on those, not on the chosen locale, which
+        # would cost more than the rest of a hit to work out.
+        key = (request.endpoint, request.full_path, current_user.id,
+               request.headers.get("Accept-Language", ""))
         hit = cache.get(key, version)
         if hit is not None:
             body, has_token = hit
             if has_token:
-                body = body.replace(_TOKEN_PLACEHOLDER, generate_csrf())
+                body = body.replace(_TOKEN_PLACEHOLDER, generate_csrf().encode())
             return Response(body, mimetype="text/html")
 
         session_before = _session_without_token()
@@ -191,8 +193,8 @@ def cached_page(view):
                 and not response.direct_passthrough
                 and set(response.headers.keys()) <= _PLAIN_HEADERS
                 and _session_without_token() == session_before):
-            body = response.get_data(as_text=True)
-            token = g.get("csrf_token")
+            body = response.get_data()
+            token = g.get("csrf_token", "").encode()
             has_token = bool(token) and token in body
             if has_token:
                 body = body.replace(token, _TOKEN_PLACEHOLDER)
