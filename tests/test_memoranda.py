@@ -456,6 +456,24 @@ def test_pdf_upload_is_stored_safely_and_downloaded_as_an_attachment(app, client
     assert body == PDF
 
 
+@pytest.mark.parametrize("ending", ["rollback", "close after an error", "commit"])
+def test_a_stored_file_lives_only_as_long_as_its_row(app, make_memorandum, ending):
+    """A file written for an attachment whose transaction then fails is removed again:
+    no file without its row (and the commit keeps it)."""
+    from crm.memoranda.services import add_attachment, attachment_path
+    memo = make_memorandum()
+    attachment = add_attachment(memo, "scan.pdf", PDF)
+    path = attachment_path(attachment)
+    assert os.path.exists(path)
+    if ending == "rollback":
+        _db.session.rollback()
+    elif ending == "close after an error":
+        _db.session.remove()  # what the end of a failed request does
+    else:
+        _db.session.commit()
+    assert os.path.exists(path) == (ending == "commit")
+
+
 def test_a_name_in_another_script_is_sent_as_rfc_5987(client, login_as, make_memorandum):
     memo = make_memorandum()
     login_as("staff")

@@ -15,6 +15,7 @@ status is an audited update (old → new) through `crm.lifecycle`, like every ot
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -26,7 +27,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 from werkzeug.utils import secure_filename
 
 from crm import audit, lifecycle
@@ -450,9 +451,9 @@ def add_attachment(memo: Memorandum, filename: str, data: bytes, *,
                    uploaded_by_id: int | None = None) -> Attachment:
     """Store a PDF, PNG or JPEG (at most 10 MB) for `memo`. The content decides the type
     (magic bytes), and the name's extension must agree with it. The file goes under
-    UPLOAD_DIR with a random key, never the user's name; its SHA-256 is recorded.
-    (Should the request's transaction fail afterwards, the file stays as an orphan under
-    a random name; it is never served.)"""
+    UPLOAD_DIR with a random key, never the user's name; its SHA-256 is recorded. Should
+    the transaction end without a commit (an error later in the request), the file is
+    removed again (`_remove_files_not_committed`)."""
     name = _clean_filename(filename)
     if not name:
         raise ValidationFailed({"file": [str(_l("Choose a file to attach."))]})
@@ -481,8 +482,10 @@ def add_attachment(memo: Memorandum, filename: str, data: bytes, *,
     storage_key = secrets.token_hex(16)
     folder = current_app.config["UPLOAD_DIR"]
     os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, storage_key), "xb") as stored:
+    path = os.path.join(folder, storage_key)
+    with open(path, "xb") as stored:
         stored.write(data)
+    db.session.info.setdefault(_FILES_WRITTEN, []).append(path)
     attachment = Attachment(
         memorandum=memo, filename=name, content_type=content_type, size_bytes=len(data),
         sha256=hashlib.sha256(data).hexdigest(), storage_key=storage_key,
@@ -492,6 +495,25 @@ def add_attachment(memo: Memorandum, filename: str, data: bytes, *,
     audit.record("update", memo, {"attachments": [None, {
         "id": attachment.id, "filename": name, "sha256": attachment.sha256}]})
     return attachment
+
+
+# Files written in the current transaction: kept by its commit, removed if it ends
+# otherwise (rolled back, or closed after an error), so no file is left without its row.
+_FILES_WRITTEN = "crm_files_written"
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _keep_committed_files(session: Session) -> None:
+    session.info.pop(_FILES_WRITTEN, None)
+
+
+@sa.event.listens_for(Session, "after_transaction_end")
+def _remove_files_not_committed(session: Session, transaction) -> None:
+    if transaction.parent is not None:
+        return  # a savepoint: the outer transaction decides
+    for path in session.info.pop(_FILES_WRITTEN, ()):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(path)
 
 
 def attachment_path(attachment: Attachment) -> str:
