@@ -20,10 +20,13 @@ def check_version(obj, expected_version) -> None:
         raise StaleObject(obj, expected)
 
 
-def create(obj):
+def create(obj, *, extra: dict | None = None):
+    """Add `obj` and audit it: its columns, plus `extra` (e.g. the rows it links to), each
+    as [None, value] like the columns."""
     db.session.add(obj)
     db.session.flush()
-    audit.record("create", obj, audit.snapshot(obj))
+    links = {key: [None, value] for key, value in (extra or {}).items()}
+    audit.record("create", obj, {**audit.snapshot(obj), **links})
     return obj
 
 

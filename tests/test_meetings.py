@@ -138,8 +138,14 @@ def test_a_logged_meeting_links_everyone_and_shows_in_the_list_and_on_its_page(
     [follow_up] = meeting.follow_ups
     assert (follow_up.description, follow_up.owner_id, follow_up.due_date, follow_up.done) == (
         "Send the script to Tokyo New Cinema", staff.id, date(2018, 6, 15), False)
-    assert db.session.scalars(sa.select(AuditEntry).where(
+    created = db.session.scalars(sa.select(AuditEntry).where(
         AuditEntry.object_type == "Meeting", AuditEntry.action == "create")).one()
+    # who and what the meeting was about is in the trail from the start, not only on edits
+    assert created.changes["person_ids"][1] == sorted([demo["ichiyama"].id, demo["takeba"].id])
+    assert created.changes["organization_ids"][1] == sorted([demo["kazakhfilm"].id,
+                                                             demo["tnc"].id])
+    assert created.changes["project_ids"] == [None, [demo["horse"].id]]
+    assert created.changes["follow_ups"][1][0]["description"] == "Send the script to Tokyo New Cinema"
 
     page = text(client.get(response.headers["Location"]))
     for shown in ("Shozo Ichiyama", "市山尚三", "Lisa Takeba", "竹葉リサ", "Kazakhfilm",

@@ -449,9 +449,19 @@ def log_meeting(values: dict, *, logged_by: User | None) -> Meeting:
                              due_date=row.get("due_date"), done=row["done"],
                              done_at=now if row["done"] else None)
                     for row in checked.follow_ups])
-    lifecycle.create(meeting)
+    db.session.add(meeting)
+    db.session.flush()  # first: the follow-ups' ids go into the audit entry
+    lifecycle.create(meeting, extra=_link_state(meeting))
     _touch_projects([p.id for p in checked.projects], now)
     return meeting
+
+
+def _link_state(meeting: Meeting) -> dict:
+    """Who and what a meeting links to, as its audit entries record them."""
+    return {"person_ids": sorted(p.id for p in meeting.people),
+            "organization_ids": sorted(o.id for o in meeting.organizations),
+            "project_ids": sorted(p.id for p in meeting.projects),
+            "follow_ups": [_follow_up_state(f) for f in meeting.follow_ups]}
 
 
 def update_meeting(meeting: Meeting, values: dict, expected_version=None) -> dict:
@@ -464,10 +474,7 @@ def update_meeting(meeting: Meeting, values: dict, expected_version=None) -> dic
     new_people, new_organizations = _create_new_links(values)
     now = utcnow()
 
-    before = {"person_ids": sorted(p.id for p in meeting.people),
-              "organization_ids": sorted(o.id for o in meeting.organizations),
-              "project_ids": sorted(p.id for p in meeting.projects),
-              "follow_ups": [_follow_up_state(f) for f in meeting.follow_ups]}
+    before = _link_state(meeting)
     # Links to records archived since are not offered for editing; they are kept.
     meeting.people = checked.people + new_people + _archived(meeting.people)
     meeting.organizations = (checked.organizations + new_organizations
@@ -475,10 +482,7 @@ def update_meeting(meeting: Meeting, values: dict, expected_version=None) -> dic
     meeting.projects = checked.projects + _archived(meeting.projects)
     _replace_follow_ups(meeting, checked.follow_ups, now)
     db.session.flush()
-    after = {"person_ids": sorted(p.id for p in meeting.people),
-             "organization_ids": sorted(o.id for o in meeting.organizations),
-             "project_ids": sorted(p.id for p in meeting.projects),
-             "follow_ups": [_follow_up_state(f) for f in meeting.follow_ups]}
+    after = _link_state(meeting)
     extra = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
 
     scalars = {"occurred_at": values["occurred_at"], "event_id": values.get("event_id"),
