@@ -27,10 +27,11 @@ from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from crm.extensions import db
 from crm.models import (Attachment, FollowUp, Meeting, Memorandum, MemorandumParty, Project,
-                        ProjectParty, Role, StageChange, User, meeting_organizations,
+                        ProjectParty, Role, SignIn, StageChange, User, meeting_organizations,
                         meeting_projects)
 from crm.models.base import ArchivableMixin, parse_id
 from crm.models.data_version import data_version
+from crm.models.users import hash_secret
 
 
 @dataclass(frozen=True)
@@ -219,20 +220,24 @@ def get_editable_or_404(model, ident):
 
 @functools.cache
 def _signed_in_user_statement() -> sa.Select:
-    """Built once (it runs on every request): the user by session token, with the data
-    version."""
+    """Built once (it runs on every request): the active user of this device's sign-in,
+    if the sign-in is of the user's current generation, with the data version."""
     version = (sa.select(data_version.c.n).where(data_version.c.id == 1)
                .scalar_subquery().label("crm_data_version"))
     return (sa.select(User, version)
-            .where(User.session_token == sa.bindparam("token"), User.active.is_(True))
+            .join(SignIn, SignIn.user_id == User.id)
+            .where(SignIn.token_hash == sa.bindparam("token_hash"),
+                   SignIn.generation == User.session_token, User.active.is_(True))
             .execution_options(**{SIGN_IN_LOOKUP: True}))
 
 
-def load_user(session_token: str) -> User | None:
+def load_user(secret: str) -> User | None:
     """The signed-in user, and with it (one statement, not two on every page) the data
     version that crm.pagecache compares kept pages against."""
-    row = db.session.execute(_signed_in_user_statement(), {"token": session_token}).first()
+    row = db.session.execute(_signed_in_user_statement(),
+                             {"token_hash": hash_secret(secret)}).first()
     if row is None:
         return None
     g.crm_data_version = row.crm_data_version
+    row.User.sign_in_secret = secret
     return row.User

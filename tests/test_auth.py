@@ -120,6 +120,64 @@ def test_logout_ends_the_session_even_for_a_copied_cookie(app, client, db, login
     assert "logout" in db.session.scalars(sa.select(AuditEntry.action)).all()
 
 
+def signed_in_browser(app, user, **extra):
+    browser = app.test_client()
+    response = post_form(browser, "/login", {"email": user.email, "password": PASSWORD, **extra})
+    assert response.status_code == 302
+    return browser
+
+
+def test_signing_out_on_one_device_keeps_the_others_signed_in(app, db, make_user):
+    user = make_user("staff")
+    phone, laptop = signed_in_browser(app, user), signed_in_browser(app, user)
+    phone_cookie = session_cookie(phone)
+    assert post_form(phone, "/logout", {}, page="/").status_code == 302
+    assert phone.get("/organizations").status_code == 302
+    assert not reaches_organizations(app, phone_cookie)  # nor a copy of the phone's cookie
+    assert laptop.get("/organizations").status_code == 200  # the laptop is not touched
+
+
+def test_signing_out_on_every_device(app, db, make_user):
+    user = make_user("staff")
+    phone = signed_in_browser(app, user)
+    laptop = signed_in_browser(app, user, remember="y")
+    remembered = laptop.get_cookie("remember_token").value
+    response = post_form(phone, "/logout/everywhere", {}, page="/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login")
+    assert phone.get("/organizations").status_code == 302
+    assert laptop.get("/organizations").status_code == 302
+    fresh = app.test_client()
+    fresh.set_cookie("remember_token", remembered)
+    assert fresh.get("/organizations").status_code == 302
+    assert signed_in_browser(app, user).get("/organizations").status_code == 200  # sign in again
+    db.session.rollback()
+    assert "logout_everywhere" in db.session.scalars(sa.select(AuditEntry.action)).all()
+
+
+def test_a_remembered_device_signed_out_stays_signed_out(app, db, make_user):
+    user = make_user("staff")
+    browser = signed_in_browser(app, user, remember="y")
+    remembered = browser.get_cookie("remember_token").value
+    assert post_form(browser, "/logout", {}, page="/").status_code == 302
+    fresh = app.test_client()
+    fresh.set_cookie("remember_token", remembered)
+    assert fresh.get("/organizations").status_code == 302
+
+
+def test_old_sign_ins_are_cleared_away(app, db, make_user):
+    from datetime import timedelta
+
+    from crm.models import SignIn, utcnow
+    user = make_user("staff")
+    signed_in_browser(app, user)
+    db.session.rollback()
+    db.session.execute(sa.update(SignIn).values(created_at=utcnow() - timedelta(days=30)))
+    db.session.commit()
+    signed_in_browser(app, user)  # the next sign-in clears what no cookie can still use
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SignIn)) == 1
+
+
 @pytest.mark.parametrize("next_url", ["//evil.example", "https://evil.example/steal",
                                       "//evil.example/organizations", "/\\evil.example",
                                       "javascript:alert(1)"])

@@ -248,7 +248,7 @@ def _request(world: World, role: str, route: Route):
         response = browser.get(url)
     else:
         response = browser.open(url, method=route.method, data={"csrf_token": browser.csrf_token})
-        if route.endpoint == "auth.logout":
+        if route.endpoint in ("auth.logout", "auth.logout_everywhere"):
             world.forget(role)
         world.put_back()
     return response, url, all_real

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from crm.auth import bp
 from crm.auth.forms import LoginForm
-from crm.auth.services import authenticate, sign_out_everywhere
+from crm.auth.services import authenticate, sign_out_everywhere, sign_out_here, start_sign_in
 from crm.extensions import db, limiter
 
 
@@ -44,6 +44,8 @@ def login():
             form.password.errors.append(_("Wrong email or password, or the account is disabled."))
         else:
             session.clear()  # a fresh session at login (no fixation)
+            start_sign_in(user, request.user_agent.string)
+            db.session.commit()
             login_user(user, remember=form.remember.data)
             flash(_("Welcome, %(name)s.", name=user.name), "success")
             return redirect(safe_next(request.args.get("next")))
@@ -53,8 +55,19 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    sign_out_everywhere(current_user)
+    sign_out_here(current_user)
     db.session.commit()
     logout_user()
     flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/logout/everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    """Sign out on every device (a lost phone, a shared stand laptop)."""
+    sign_out_everywhere(current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You are signed out on every device."), "info")
     return redirect(url_for("auth.login"))

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import secrets
+
 import sqlalchemy as sa
 
 from crm import audit
 from crm.extensions import db
-from crm.models import User, utcnow
-from crm.models.users import new_session_token
+from crm.models import SignIn, User, utcnow
+from crm.models.users import hash_secret, new_session_token
 
 # Checked when the email is unknown, so that a wrong email takes as long as a wrong
 # password and the response time does not tell which accounts exist.
@@ -44,11 +46,35 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def start_sign_in(user: User, user_agent: str | None) -> str:
+    """A new sign-in for this device: returns the secret its session cookie keeps (and
+    sets it on `user` for Flask-Login). Sign-ins older than any cookie could be are
+    cleared out on the way."""
+    from flask import current_app
+    config = current_app.config
+    oldest = utcnow() - max(config["CRM_SESSION_ABSOLUTE"], config["REMEMBER_COOKIE_DURATION"])
+    db.session.execute(sa.delete(SignIn).where(SignIn.created_at < oldest))
+    secret = secrets.token_urlsafe(32)
+    db.session.add(SignIn(user_id=user.id, token_hash=hash_secret(secret),
+                          generation=user.session_token,
+                          user_agent=(user_agent or "")[:200] or None))
+    user.sign_in_secret = secret
+    return secret
+
+
+def sign_out_here(user: User) -> None:
+    """End this device's sign-in only: its cookie (and any copy of it, and its "remember
+    me" cookie) stops working; the user's other devices stay signed in."""
+    if user.sign_in_secret:
+        db.session.execute(sa.delete(SignIn).where(
+            SignIn.token_hash == hash_secret(user.sign_in_secret)))
+    audit.record("logout", user, actor=user)
+
+
 def sign_out_everywhere(user: User) -> None:
-    """Rotate the user's session token: every session cookie and "remember me" cookie of
-    this user stops working (the session itself lives in a signed cookie, so this is the
-    only way to make a copied cookie useless). Not a versioned edit of the user, like
-    signing in."""
+    """Rotate the user's sign-in generation: every sign-in of this user, on every device,
+    stops working. Not a versioned edit of the user, like signing in."""
     db.session.execute(sa.update(User).where(User.id == user.id)
                        .values(session_token=new_session_token()))
-    audit.record("logout", user, actor=user)
+    db.session.execute(sa.delete(SignIn).where(SignIn.user_id == user.id))
+    audit.record("logout_everywhere", user, actor=user)

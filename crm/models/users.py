@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 import secrets
 from datetime import datetime
 
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from crm.extensions import db
-from crm.models.base import TimestampMixin, UTCDateTime, VersionedMixin, enum_column
+from crm.models.base import TimestampMixin, UTCDateTime, VersionedMixin, enum_column, utcnow
 from crm.models.organizations import Organization
 
 
@@ -38,7 +39,8 @@ class User(UserMixin, TimestampMixin, VersionedMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     preferred_language: Mapped[str] = mapped_column(sa.String(10), default="en")
-    # Flask-Login's session id: rotating it ends every session of this user.
+    # The generation of this user's sign-ins (crm.models.users.SignIn): rotating it ends
+    # every sign-in of this user, on every device, at once.
     session_token: Mapped[str] = mapped_column(sa.String(64), unique=True, default=new_session_token)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -64,9 +66,12 @@ class User(UserMixin, TimestampMixin, VersionedMixin, db.Model):
     def end_sessions(self) -> None:
         self.session_token = new_session_token()
 
-    # Flask-Login
-    def get_id(self) -> str:
-        return self.session_token
+    # Flask-Login: the secret of this device's sign-in (set when signing in, or when the
+    # request's sign-in was looked up), kept in the session cookie.
+    sign_in_secret = None  # not a column
+
+    def get_id(self) -> str | None:
+        return self.sign_in_secret
 
     @property
     def is_active(self) -> bool:
@@ -74,3 +79,26 @@ class User(UserMixin, TimestampMixin, VersionedMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class SignIn(db.Model):
+    """One device's sign-in: signing out there ends only this one. The cookie holds a
+    random secret; only its SHA-256 is stored. A sign-in made before the user's
+    `session_token` was rotated (new password, deactivation, "sign out everywhere") no
+    longer counts."""
+
+    __tablename__ = "sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    generation: Mapped[str] = mapped_column(sa.String(64))
+    user_agent: Mapped[str | None] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+    user: Mapped[User] = relationship()
+
