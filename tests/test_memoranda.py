@@ -198,6 +198,26 @@ def test_a_party_archived_since_stays_a_party_when_the_memorandum_is_edited(
     assert {p.organization_id for p in fresh(memo.id).parties} == {orgs["kf"].id, orgs["tnc"].id}
 
 
+def test_the_edit_form_costs_the_same_queries_for_two_parties_or_five(
+        client, login_as, orgs, make_memorandum, make_organization, make_person, count_queries):
+    login_as("staff")
+    few = make_memorandum(reference="MOU-FEW", parties=[orgs["kf"], orgs["tnc"]])
+    many = make_memorandum(reference="MOU-MANY", parties=[
+        orgs["kf"], orgs["tnc"], orgs["other"],
+        make_organization(name="Studio Four", country="FR"),
+        make_organization(name="Studio Five", country="DE")])
+    for party in many.parties:
+        party.signatory = make_person(full_name=f"Signatory of {party.organization.name}")
+    _db.session.commit()
+    counts = []
+    for memo in (few, many):
+        url = f"/memoranda/{memo.id}/edit"
+        with count_queries() as counted:
+            assert client.get(url).status_code == 200
+        counts.append(counted.n)
+    assert counts[0] == counts[1], counts
+
+
 def test_add_row_without_javascript_keeps_input(client, login_as, orgs):
     login_as("staff")
     data = form_data(title="Typed but not saved", add_party="Add a party",

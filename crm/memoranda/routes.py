@@ -8,6 +8,7 @@ from flask import (abort, current_app, flash, redirect, render_template, request
                    url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.routing import BuildError
 
 from crm import access
@@ -21,7 +22,7 @@ from crm.memoranda.services import (MemorandumFilters, add_attachment, archive_m
                                     download_name, expiry_state, find_memoranda,
                                     load_for_detail, next_statuses, suggest_reference,
                                     update_memorandum)
-from crm.models import (parse_id, Attachment, Event, Memorandum, MemorandumKind,
+from crm.models import (parse_id, Attachment, Event, Memorandum, MemorandumKind, MemorandumParty,
                         MemorandumStatus, Organization, Project, utcnow)
 from crm.pagecache import cached_page
 from crm.reference import label
@@ -56,6 +57,15 @@ def file_size(size: int) -> str:
 
 def _editable(memorandum_id: int) -> Memorandum:
     return access.get_editable_or_404(Memorandum, memorandum_id)
+
+
+def _load_parties_and_terms(memo: Memorandum) -> None:
+    """Everything the edit form shows, in three statements instead of three per party."""
+    party = selectinload(Memorandum.parties)
+    db.session.scalars(sa.select(Memorandum).where(Memorandum.id == memo.id).options(
+        party.joinedload(MemorandumParty.organization).lazyload(Organization.aliases),
+        party.joinedload(MemorandumParty.signatory), selectinload(Memorandum.terms),
+        joinedload(Memorandum.project)).execution_options(populate_existing=True)).one()
 
 
 def _override() -> bool:
@@ -155,6 +165,7 @@ def edit(memorandum_id):
     statuses = [memo.status, *next_statuses(memo.status, override=_override())]
     form = MemorandumForm(memo=memo, statuses=statuses)
     if request.method == "GET":
+        _load_parties_and_terms(memo)
         form.fill_from(memo)
         form.pad_rows()
         return _form_page(form, memo)
