@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.utils import secure_filename
 
 from crm.extensions import db
-from crm.models import (Meeting, Memorandum, MemorandumParty, Project, ProjectParty,
+from crm.models import (Meeting, Memorandum, MemorandumParty, Organization, Project, ProjectParty,
                         StageChange, meeting_organizations, meeting_projects)
 from crm.pdf import Column, PDFDocument, data_table, facts_table
 from crm.pdf.formatting import (format_date, format_datetime, format_money, format_share,
@@ -37,7 +37,7 @@ class MemorandumSummaryPDF(PDFDocument):
         return db.session.scalars(
             sa.select(Memorandum).where(Memorandum.id == memorandum_id).options(
                 selectinload(Memorandum.parties).options(
-                    joinedload(MemorandumParty.organization),
+                    joinedload(MemorandumParty.organization).lazyload(Organization.aliases),
                     joinedload(MemorandumParty.signatory)),
                 selectinload(Memorandum.terms),
                 joinedload(Memorandum.event))
@@ -51,7 +51,8 @@ class MemorandumSummaryPDF(PDFDocument):
         return db.session.scalars(
             sa.select(Project).where(Project.id == self.memorandum.project_id).options(
                 joinedload(Project.stage),
-                selectinload(Project.parties).joinedload(ProjectParty.organization))
+                selectinload(Project.parties).joinedload(ProjectParty.organization)
+                .lazyload(Organization.aliases))
         ).first()
 
     def related_meetings(self) -> list[Meeting]:
@@ -72,7 +73,7 @@ class MemorandumSummaryPDF(PDFDocument):
         return list(db.session.scalars(
             sa.select(Meeting).where(sa.or_(*conditions))
             .options(joinedload(Meeting.event), selectinload(Meeting.people),
-                     selectinload(Meeting.organizations))
+                     selectinload(Meeting.organizations).lazyload(Organization.aliases))
             .order_by(Meeting.occurred_at, Meeting.id)))
 
     def stage_history(self, project: Project) -> list[StageChange]:
