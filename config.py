@@ -53,6 +53,8 @@ class Config:
     # Rendered pages kept per worker until the data changes (crm.pagecache); 0 turns it off.
     CRM_PAGE_CACHE_BYTES = int(float(os.environ.get("CRM_PAGE_CACHE_MB", 8)) * 1024 * 1024)
     CRM_PAGE_CACHE_SECONDS = int(os.environ.get("CRM_PAGE_CACHE_SECONDS", 60))
+    # The most projects one pipeline report lists (crm.reports.pdf.check_report_size).
+    CRM_REPORT_MAX_PROJECTS = int(os.environ.get("CRM_REPORT_MAX_PROJECTS", 1500))
 
 
 class DevelopmentConfig(Config):

@@ -5,11 +5,12 @@ from flask import Response
 from flask_login import current_user
 
 from crm.api import bp
+from crm.api.errors import Problem
 from crm.api.projects import pipeline_filters
 from crm.api.resources import documents
 from crm.api.schemas import PipelineQuery
 from crm.pdf import PDFDocument, send_pdf
-from crm.reports.pdf import PipelineReportPDF
+from crm.reports.pdf import PipelineReportPDF, ReportTooLarge
 
 TAGS = ["reports"]
 
@@ -33,4 +34,8 @@ def pipeline_report(args):
 
     The projects the caller may see, grouped by stage with counts, parties, shares and
     next steps, and a chart; filtered like the projects list (every stage is shown)."""
-    return pdf_response(PipelineReportPDF(pipeline_filters(args), prepared_for=current_user.name))
+    try:
+        document = PipelineReportPDF(pipeline_filters(args), prepared_for=current_user.name)
+    except ReportTooLarge as too_large:
+        raise Problem(422, too_large.message, errors={"query": [too_large.message]}) from None
+    return pdf_response(document)

@@ -6,7 +6,7 @@ contain only what the viewer may see.
 """
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Response, flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from crm import access
@@ -16,7 +16,7 @@ from crm.models import Event, Memorandum
 from crm.pdf import PDFDocument, send_pdf
 from crm.pipeline.services import PipelineFilters
 from crm.reports import bp
-from crm.reports.pdf import PipelineReportPDF
+from crm.reports.pdf import PipelineReportPDF, ReportTooLarge
 
 
 def send_document(document: PDFDocument) -> Response:
@@ -37,7 +37,12 @@ def memorandum_summary(memorandum_id):
 @login_required
 def pipeline():
     filters = PipelineFilters.from_args(request.args)
-    return send_document(PipelineReportPDF(filters, prepared_for=current_user.name))
+    try:
+        document = PipelineReportPDF(filters, prepared_for=current_user.name)
+    except ReportTooLarge as too_large:
+        flash(too_large.message, "warning")
+        return redirect(url_for("projects.index", **filters.as_args()))
+    return send_document(document)
 
 
 @bp.get("/events/<int:event_id>/meetings.pdf")
