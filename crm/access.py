@@ -150,9 +150,9 @@ _not_archived = with_loader_criteria(
     include_aliases=True, propagate_to_loaders=False)
 
 
-# The look-up of the signed-in user on every request: users are neither restricted by
-# viewer nor archivable, and it runs before the viewer is known, so the (empty) criteria
-# are not attached; that was a fifth of the cost of a cheap request.
+# The look-up of the signed-in user on every request: users and their sign-ins are
+# neither restricted by viewer nor archivable, and it runs before the viewer is known, so
+# the (empty) criteria are not attached; that was a fifth of the cost of a cheap request.
 SIGN_IN_LOOKUP = "crm_sign_in_lookup"
 
 

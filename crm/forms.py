@@ -56,8 +56,14 @@ _NOT_COMPARED = {"csrf_token", "version", "submit"}
 
 
 def _shown(value) -> str:
+    """A stored or typed value as the user reads it: a linked record by its name (as its
+    type-ahead field shows it), an enum by its value."""
     if value is None:
         return ""
+    if isinstance(value, db.Model):
+        for attr in ("name", "title", "full_name"):
+            if hasattr(value, attr):
+                return str(getattr(value, attr)).strip()
     return str(getattr(value, "value", value)).strip()
 
 
@@ -66,8 +72,9 @@ def their_version(form: FlaskForm, obj) -> list[tuple[str, str, str]]:
     now differs from what the user submitted: what the other person changed."""
     differences = []
     for name, field in form._fields.items():
-        if name in _NOT_COMPARED or field.type in ("SubmitField", "FieldList", "FormField") \
-                or not hasattr(obj, name):
+        # Hidden ids are not shown: the type-ahead field next to one shows the change.
+        if name in _NOT_COMPARED or field.type in ("SubmitField", "FieldList", "FormField",
+                                                   "HiddenField") or not hasattr(obj, name):
             continue
         stored, mine = _shown(getattr(obj, name)), _shown(field.data)
         if stored != mine:

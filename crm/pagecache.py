@@ -22,8 +22,8 @@ exactly as it was:
 - **Bounded.** At most `CRM_PAGE_CACHE_BYTES` (8 MB) per worker, least recently used
   first out; 0 turns the cache off.
 
-A hit costs the sign-in check, one one-row query and a dictionary look-up; see the
-README's benchmark for the figures.
+A hit costs one statement (the signed-in user, read with the data version) and a
+dictionary look-up; see the README's benchmark for the figures.
 """
 from __future__ import annotations
 
@@ -88,13 +88,14 @@ def current_data_version() -> int | None:
 class PageCache:
     """Least-recently-used pages of one data version, bounded in bytes; thread-safe.
 
-    Seeing any other version (newer, or older after a database file was swapped) empties
-    the cache, and an entry is served only at the very version it was rendered at."""
+    Every entry belongs to `version`: seeing any other version (newer, or older after a
+    database file was swapped) empties the cache, and a page rendered at another version
+    is not kept."""
 
     def __init__(self, max_bytes: int, seconds: float):
         self.max_bytes, self.seconds = max_bytes, seconds
         self.version: int | None = None
-        self.entries: OrderedDict[tuple, tuple[int, bytes, bool, float]] = OrderedDict()
+        self.entries: OrderedDict[tuple, tuple[bytes, bool, float]] = OrderedDict()
         self.size = 0
         self.lock = threading.Lock()
 
@@ -110,8 +111,8 @@ class PageCache:
             entry = self.entries.get(key)
             if entry is None:
                 return None
-            entry_version, body, has_token, expires = entry
-            if entry_version != version or time.monotonic() >= expires:
+            body, has_token, expires = entry
+            if time.monotonic() >= expires:
                 self._drop(key)
                 return None
             self.entries.move_to_end(key)
@@ -125,13 +126,13 @@ class PageCache:
                 return  # the data changed while this page was rendered
             if key in self.entries:
                 self._drop(key)
-            self.entries[key] = (version, body, has_token, time.monotonic() + self.seconds)
+            self.entries[key] = (body, has_token, time.monotonic() + self.seconds)
             self.size += len(body)
             while self.size > self.max_bytes and self.entries:
                 self._drop(next(iter(self.entries)))
 
     def _drop(self, key: tuple) -> None:
-        self.size -= len(self.entries.pop(key)[1])
+        self.size -= len(self.entries.pop(key)[0])
 
     def clear(self) -> None:
         with self.lock:

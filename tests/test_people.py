@@ -2,6 +2,8 @@
 and what executives may not do."""
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -198,6 +200,23 @@ def test_stale_edit_is_refused(client, db, login_as, make_person):
     assert input_value(page, "full_name") == "Shozo Ichiyama (edited)"
     [stored] = people_in_database(db)
     assert (stored.full_name, stored.position, stored.version) == ("Shozo Ichiyama", "Producer", 2)
+
+
+def test_a_stale_edit_shows_the_organization_they_chose_by_name(client, db, login_as,
+                                                              make_person, make_organization):
+    tokyo = make_organization(name="Tokyo New Cinema", country="JP")
+    kazakhfilm = make_organization(name="Kazakhfilm")
+    person = make_person(organization_id=tokyo.id)
+    person.organization_id = kazakhfilm.id  # someone else moved them: version 2
+    db.session.commit()
+    login_as("staff")
+    page = text(post_form(client, f"/people/{person.id}/edit", {
+        **NEW_PERSON, "organization": "Tokyo New Cinema", "organization_id": str(tokyo.id),
+        "version": "1"}))
+    table = page.split('class="table table-sm mt-2 mb-0 bg-transparent stale-differences"')[1]
+    table = table.split("</table>")[0]
+    assert re.search(r">Organization</th><td>Kazakhfilm</td><td>Tokyo New Cinema</td>", table)
+    assert "&lt;Organization" not in table and "Organization Id" not in table  # by name
 
 
 def test_executive_can_view_but_not_change(client, db, login_as, make_person):

@@ -16,16 +16,11 @@ class UserForm(OrganizationByName, FlaskForm):
     role = EnumField(_l("Role"), Role)
     organization = OrganizationNameField(description=_l(
         "An executive linked to an organization sees only the deals it is party to."))
-    organization_id = HiddenField()
     password = PasswordField(_l("Password"), validators=[Optional(), Length(max=200)],
                              render_kw={"autocomplete": "new-password"})
     active = BooleanField(_l("Active (may sign in)"), default=True)
     version = HiddenField()
     submit = SubmitField(_l("Save"))
-
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        return self.resolve_organization() and valid
 
     def values(self) -> dict:
         return {"email": self.email.data, "name": self.name.data, "role": Role(self.role.data),

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from crm import access, lifecycle
 from crm.api import bp
-from crm.api.reports import PDF_RESPONSE, pdf_response
+from crm.api.reports import PDF_RESPONSE
 from crm.api.resources import (ETAG, IF_MATCH, IF_MATCH_OPTIONAL, LOCATION, check_references,
                                checked_version, created, documents, duplicates_conflict, guarded,
                                no_content, one, optional_version, paginated)
@@ -19,6 +19,7 @@ from crm.memoranda.pdf import MemorandumSummaryPDF
 from crm.memoranda.services import (MemorandumFilters, archive_memorandum, create_memorandum,
                                     find_memoranda, normalize_reference, suggest_reference,
                                     update_memorandum)
+from crm.pdf import send_pdf
 from crm.models import Event, Memorandum, Project, utcnow
 
 TAGS = ["memoranda"]
@@ -148,4 +149,4 @@ def memorandum_summary(obj):
 
     Reference, parties with their signatories, the project with its stage and shares,
     terms, related meetings and stage history (what the caller may see)."""
-    return pdf_response(MemorandumSummaryPDF(obj, prepared_for=current_user.name))
+    return send_pdf(MemorandumSummaryPDF(obj, prepared_for=current_user.name))

@@ -1,7 +1,6 @@
 """/api/v1/reports: PDF documents."""
 from __future__ import annotations
 
-from flask import Response
 from flask_login import current_user
 
 from crm.api import bp
@@ -9,20 +8,13 @@ from crm.api.errors import Problem
 from crm.api.projects import pipeline_filters
 from crm.api.resources import documents
 from crm.api.schemas import PipelineQuery
-from crm.pdf import PDFDocument, send_pdf
+from crm.pdf import send_pdf
 from crm.reports.pdf import PipelineReportPDF, ReportTooLarge
 
 TAGS = ["reports"]
 
 PDF_RESPONSE = {"schema": {"type": "string", "format": "binary"},
                 "content_type": "application/pdf", "description": "A PDF file."}
-
-
-def pdf_response(document: PDFDocument) -> Response:
-    """Send a document as a download (built for this caller: never cached)."""
-    response = send_pdf(document)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.route("/reports/pipeline.pdf", endpoint="pipeline_report", tags=TAGS)
@@ -38,4 +30,4 @@ def pipeline_report(args):
         document = PipelineReportPDF(pipeline_filters(args), prepared_for=current_user.name)
     except ReportTooLarge as too_large:
         raise Problem(422, too_large.message, errors={"query": [too_large.message]}) from None
-    return pdf_response(document)
+    return send_pdf(document)

@@ -39,13 +39,13 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            start_sign_in(user, request.user_agent.string)
         db.session.commit()  # the attempt is audited either way
         if user is None:
             form.password.errors.append(_("Wrong email or password, or the account is disabled."))
         else:
             session.clear()  # a fresh session at login (no fixation)
-            start_sign_in(user, request.user_agent.string)
-            db.session.commit()
             login_user(user, remember=form.remember.data)
             flash(_("Welcome, %(name)s.", name=user.name), "success")
             return redirect(safe_next(request.args.get("next")))

@@ -3,6 +3,7 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
+from flask import current_app
 
 from crm import audit
 from crm.extensions import db
@@ -50,7 +51,6 @@ def start_sign_in(user: User, user_agent: str | None) -> str:
     """A new sign-in for this device: returns the secret its session cookie keeps (and
     sets it on `user` for Flask-Login). Sign-ins older than any cookie could be are
     cleared out on the way."""
-    from flask import current_app
     config = current_app.config
     oldest = utcnow() - max(config["CRM_SESSION_ABSOLUTE"], config["REMEMBER_COOKIE_DURATION"])
     db.session.execute(sa.delete(SignIn).where(SignIn.created_at < oldest))

@@ -53,11 +53,14 @@ def give_back_free_memory() -> None:
         _malloc_trim(0)
 
 
-def send_pdf(document: PDFDocument, **send_file_options) -> Response:
-    """The document as a download (application/pdf), its memory given back once sent."""
+def send_pdf(document: PDFDocument) -> Response:
+    """The document as a download: application/pdf, an ASCII-safe attachment name (each
+    document's filename() goes through secure_filename; werkzeug quotes and encodes the
+    header), built for this caller (Cache-Control: no-store, like every page, from
+    crm.security); its memory given back once sent."""
     response = send_file(io.BytesIO(document.render()), mimetype="application/pdf",
                          as_attachment=True, download_name=document.filename(),
-                         etag=False, max_age=0, **send_file_options)
+                         etag=False, conditional=False, max_age=0)
     # Werkzeug runs close callbacks only for responses it iterates itself, not for a file
     # handed straight to the server; the document is in memory anyway.
     response.direct_passthrough = False

@@ -9,18 +9,22 @@ from crm.models import Organization, PersonRole
 
 
 class OrganizationByName:
-    """An organization named by type-ahead (`organization`) with its id kept in a hidden
-    field (`organization_id`): a festival season has thousands of organizations, too many
-    for a select."""
+    """A form's organization, named by type-ahead (`organization`) with its id kept in a
+    hidden field (`organization_id`): a festival season has thousands of organizations,
+    too many for a select. Validating resolves it to `organization_id_value`."""
+
+    organization = OrganizationNameField()
+    organization_id = HiddenField()
 
     def show_organization(self, organization: Organization | None) -> None:
         self.organization.data = organization.name if organization else None
         self.organization_id.data = str(organization.id) if organization else ""
 
-    def resolve_organization(self) -> bool:
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
         self.organization_id_value = resolve_record(
             self.organization, self.organization_id, "organizations", Organization, "name")
-        return not self.organization.errors
+        return valid and not self.organization.errors
 
 
 class PersonForm(OrganizationByName, FlaskForm):
@@ -29,8 +33,6 @@ class PersonForm(OrganizationByName, FlaskForm):
                            description=_l("For example 市山尚三 or Ерлан Нұрмұхамбетов"))
     position = TextField(_l("Position"), 200)
     role = EnumField(_l("Role"), PersonRole)
-    organization = OrganizationNameField()
-    organization_id = HiddenField()
     country = CountryField()
     email = TextField(_l("Email"), 254,
                       [Optional(), Email(message=_l("Enter an email address like name@example.com."))])
@@ -39,10 +41,6 @@ class PersonForm(OrganizationByName, FlaskForm):
     notes = LongTextField(_l("Notes"))
     version = HiddenField()
     submit = SubmitField(_l("Save"))
-
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        return self.resolve_organization() and valid
 
     def values(self) -> dict:
         return {

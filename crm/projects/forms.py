@@ -6,8 +6,8 @@ from wtforms import (DateField, DecimalField, FieldList, Form, FormField, Hidden
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from crm.extensions import db
-from crm.form_fields import (CurrencyField, EnumField, LongTextField, TextField, as_choices,
-                              resolve_record)
+from crm.form_fields import (CurrencyField, EnumField, LongTextField, OrganizationNameField,
+                             TextField, as_choices, resolve_record)
 from crm.models import (CreditRole, Event, Organization, PartyRole, Person, PipelineStage,
                         ProjectFormat, ProjectStatus)
 
@@ -27,8 +27,7 @@ def event_choices():
 
 
 class PartyRow(Form):
-    organization = TextField(_l("Organization"), 200,
-                             description=_l("Type part of a name, in any script"))
+    organization = OrganizationNameField()
     organization_id = HiddenField()
     role = EnumField(_l("Role"), PartyRole, default=PartyRole.COPRODUCER.value)
     share_percent = DecimalField(_l("Share %"), places=2, validators=[

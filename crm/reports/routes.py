@@ -6,31 +6,24 @@ contain only what the viewer may see.
 """
 from __future__ import annotations
 
-from flask import Response, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from crm import access
 from crm.events.pdf import EventMeetingLogPDF
 from crm.memoranda.pdf import MemorandumSummaryPDF
 from crm.models import Event, Memorandum
-from crm.pdf import PDFDocument, send_pdf
+from crm.pdf import send_pdf
 from crm.pipeline.services import PipelineFilters
 from crm.reports import bp
 from crm.reports.pdf import PipelineReportPDF, ReportTooLarge
-
-
-def send_document(document: PDFDocument) -> Response:
-    """The document as a download: application/pdf, an ASCII-safe attachment name (each
-    document's filename() goes through secure_filename; werkzeug quotes and encodes the
-    header). Like every page, it is sent with Cache-Control: no-store (crm.security)."""
-    return send_pdf(document, conditional=False)
 
 
 @bp.get("/memoranda/<int:memorandum_id>/summary.pdf")
 @login_required
 def memorandum_summary(memorandum_id):
     memorandum = access.get_or_404(Memorandum, memorandum_id)
-    return send_document(MemorandumSummaryPDF(memorandum, prepared_for=current_user.name))
+    return send_pdf(MemorandumSummaryPDF(memorandum, prepared_for=current_user.name))
 
 
 @bp.get("/reports/pipeline.pdf")
@@ -42,11 +35,11 @@ def pipeline():
     except ReportTooLarge as too_large:
         flash(too_large.message, "warning")
         return redirect(url_for("projects.index", **filters.as_args()))
-    return send_document(document)
+    return send_pdf(document)
 
 
 @bp.get("/events/<int:event_id>/meetings.pdf")
 @login_required
 def event_meetings(event_id):
     event = access.get_or_404(Event, event_id)
-    return send_document(EventMeetingLogPDF(event, prepared_for=current_user.name))
+    return send_pdf(EventMeetingLogPDF(event, prepared_for=current_user.name))
