@@ -1,7 +1,6 @@
 """The co-production deal tracking CRM."""
 from __future__ import annotations
 
-import gc
 import os
 from pathlib import Path
 
@@ -11,11 +10,9 @@ from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
 from config import Config, config_for_environment
-from flask_babel import lazy_gettext as _l
 
 from crm.extensions import babel, bootstrap, csrf, db, limiter, login_manager
 from crm.models.base import MAX_ID
-from crm.sessions import LazyRefreshSessions
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -26,12 +23,6 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
                 template_folder=str(BASE_DIR / "templates"))
     app.config.from_object(config_class)
     os.makedirs(app.instance_path, exist_ok=True)
-    app.session_interface = LazyRefreshSessions()
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # A pre-ping guards against a database server that went away; a file cannot, and
-        # the ping was one more statement on every request.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            k: v for k, v in app.config["SQLALCHEMY_ENGINE_OPTIONS"].items() if k != "pool_pre_ping"}
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -45,36 +36,21 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     from crm.cli import MigrationCommands, crm_cli
     app.cli.add_command(crm_cli)
     app.cli.add_command(MigrationCommands())
-    if not app.testing:
-        _freeze_startup_objects()
     return app
 
 
-def _freeze_startup_objects() -> None:
-    """Move everything built so far (modules, mappers, the app) out of the garbage
-    collector's sight: it lives as long as the process, yet every full collection would
-    walk all of it again. Measured with `make bench`: collections cost about 10 ms per
-    request on average before (one full walk of ~150,000 objects every few requests).
-    See https://docs.python.org/3/library/gc.html#gc.freeze. Not in tests, which build
-    an app per test and need their cycles collected."""
-    gc.collect()
-    gc.freeze()
-
-
 def _init_extensions(app: Flask) -> None:
-    from crm import access, pagecache
+    from crm import access, transactions
     from crm.models import consistency  # noqa: F401  (flush-time listeners)
     from crm.sqlite import configure_sqlite
 
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
-    pagecache.init_app(app)
+    transactions.init_app(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = _l("Please sign in to see this page.")
-    login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     login_manager.user_loader(access.load_user)
     app.before_request(access.establish_viewer)

@@ -18,9 +18,10 @@ import contextvars
 import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import abort, g, has_request_context
+from flask import abort, current_app, g, has_request_context
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
@@ -28,9 +29,8 @@ from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 from crm.extensions import db
 from crm.models import (Attachment, FollowUp, Meeting, Memorandum, MemorandumParty, Project,
                         ProjectParty, Role, SignIn, StageChange, User, meeting_organizations,
-                        meeting_projects)
+                        meeting_projects, utcnow)
 from crm.models.base import ArchivableMixin, parse_id
-from crm.models.data_version import data_version
 from crm.models.users import hash_secret
 
 
@@ -221,23 +221,46 @@ def get_editable_or_404(model, ident):
 @functools.cache
 def _signed_in_user_statement() -> sa.Select:
     """Built once (it runs on every request): the active user of this device's sign-in,
-    if the sign-in is of the user's current generation, with the data version."""
-    version = (sa.select(data_version.c.n).where(data_version.c.id == 1)
-               .scalar_subquery().label("crm_data_version"))
-    return (sa.select(User, version)
+    if the sign-in is of the user's current generation, with the sign-in's times."""
+    return (sa.select(User, SignIn.id.label("sign_in_id"), SignIn.created_at,
+                      SignIn.last_seen_at)
             .join(SignIn, SignIn.user_id == User.id)
             .where(SignIn.token_hash == sa.bindparam("token_hash"),
                    SignIn.generation == User.session_token, User.active.is_(True))
             .execution_options(**{SIGN_IN_LOOKUP: True}))
 
 
+SIGN_IN_ENDED = "crm_sign_in_ended"
+
+
 def load_user(secret: str) -> User | None:
-    """The signed-in user, and with it (one statement, not two on every page) the data
-    version that crm.pagecache compares kept pages against."""
+    """The signed-in user of this device's sign-in (Flask-Login's user loader, for the
+    session cookie and the "remember me" cookie alike), or None.
+
+    A sign-in idle for longer than `CRM_SESSION_IDLE`, or older than
+    `CRM_SESSION_ABSOLUTE`, has ended: it is deleted and the user must sign in again.
+    Otherwise its `last_seen_at` moves on, at most every few seconds (a write per page
+    would cost more than the page)."""
+    from crm.transactions import keep_even_if_refused
+
     row = db.session.execute(_signed_in_user_statement(),
                              {"token_hash": hash_secret(secret)}).first()
     if row is None:
         return None
-    g.crm_data_version = row.crm_data_version
+    config = current_app.config
+    now = utcnow()
+    idle, absolute = config["CRM_SESSION_IDLE"], config["CRM_SESSION_ABSOLUTE"]
+    if now - row.last_seen_at > idle or now - row.created_at > absolute:
+        keep_even_if_refused(lambda: db.session.execute(
+            sa.delete(SignIn).where(SignIn.id == row.sign_in_id)))
+        g.setdefault(SIGN_IN_ENDED, True)
+        return None
+    if now - row.last_seen_at > min(LAST_SEEN_GRANULARITY, idle / 10):
+        keep_even_if_refused(lambda: db.session.execute(
+            sa.update(SignIn).where(SignIn.id == row.sign_in_id).values(last_seen_at=now)))
     row.User.sign_in_secret = secret
     return row.User
+
+
+# How stale `SignIn.last_seen_at` may be (it is written at most this often per device).
+LAST_SEEN_GRANULARITY = timedelta(seconds=60)

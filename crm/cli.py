@@ -10,6 +10,7 @@ from flask.cli import AppGroup, ScriptInfo
 from crm.errors import ValidationFailed
 from crm.extensions import db, init_migrate
 from crm.models import Organization, Role, fold
+from crm.transactions import unit_of_work
 
 crm_cli = AppGroup("crm", help="Co-production CRM commands.")
 
@@ -89,8 +90,8 @@ def seed_demo_command(if_empty):
     if if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(User)):
         click.echo("The database already has users: demo data not loaded.")
         return
-    created = seed_demo()
-    db.session.commit()
+    with unit_of_work():
+        created = seed_demo()
     click.echo(f"Demo data ready ({created} new records).")
     for email, password, role, _name, _org in DEMO_USERS:
         click.echo(f"  {role:<10} {email:<28} password: {password}")
@@ -110,11 +111,11 @@ def create_user_command(email, role, organization_name, name):
     password = os.environ.get("CRM_PASSWORD") or click.prompt(
         "Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = create_user(email=email, name=name or email.split("@")[0], role=Role(role),
-                           password=password, organization_id=organization_id)
+        with unit_of_work():
+            user = create_user(email=email, name=name or email.split("@")[0], role=Role(role),
+                               password=password, organization_id=organization_id)
     except ValidationFailed as failure:
         _fail_with(failure)
-    db.session.commit()
     click.echo(f"Created {user.role} {user.email}.")
 
 
@@ -132,8 +133,8 @@ def create_token_command(email, name):
     if not user.active:
         raise click.BadParameter(f"{user.email} is deactivated", param_hint="EMAIL")
     try:
-        _token, secret = create_token(user, name)
+        with unit_of_work():
+            _token, secret = create_token(user, name)
     except ValidationFailed as failure:
         _fail_with(failure)
-    db.session.commit()
     click.echo(secret)

@@ -45,12 +45,12 @@ _EXPLANATIONS = {
 
 
 def _record_denied() -> None:
-    """A 403 is kept in the audit trail (who tried what), in its own transaction."""
+    """A 403 is kept in the audit trail (who tried what), although the request's own
+    work is rolled back."""
     from crm import audit
-    from crm.extensions import db
-    db.session.rollback()
-    audit.record("denied", changes={"request": [None, f"{request.method} {request.path}"[:300]]})
-    db.session.commit()
+    from crm.transactions import keep_even_if_refused
+    what = f"{request.method} {request.path}"[:300]
+    keep_even_if_refused(lambda: audit.record("denied", changes={"request": [None, what]}))
 
 
 def _render_error(code: int):

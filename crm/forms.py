@@ -1,5 +1,6 @@
-"""What every form view does the same way: run the service, commit once, and on bad input
-or a stale edit come back with the user's input and the messages at the fields."""
+"""What every form view does the same way: run the service (the request commits once at its
+end, crm.transactions), and on bad input or a stale edit come back with the user's input
+and the messages at the fields."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -83,7 +84,7 @@ def their_version(form: FlaskForm, obj) -> list[tuple[str, str, str]]:
 
 
 def submit(form: FlaskForm, action: Callable[[], Any]) -> tuple[bool, Any]:
-    """Validate `form`; if valid run `action` (a service call) and commit.
+    """Validate `form`; if valid run `action` (a service call) and flush.
 
     Returns (True, result) when saved. Returns (False, None) when the input was invalid,
     broke a domain rule or was stale: nothing is written, the errors are on the form and
@@ -105,5 +106,5 @@ def submit(form: FlaskForm, action: Callable[[], Any]) -> tuple[bool, Any]:
             form.version.data = stale.obj.version
         form.stale = True
         return False, None
-    db.session.commit()
+    db.session.flush()  # a constraint the services did not foresee fails here, not later
     return True, result

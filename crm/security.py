@@ -4,16 +4,17 @@
   framing, no sniffing, a strict referrer policy, HSTS in production.
 - `Cache-Control: no-store` on everything but static files, so a shared phone's back
   button or a proxy never shows a deal after sign-out.
-- Sessions expire after `CRM_SESSION_IDLE` without a request and `CRM_SESSION_ABSOLUTE`
-  after sign-in, whatever happens in between.
+- Sign-ins end after `CRM_SESSION_IDLE` without a request and `CRM_SESSION_ABSOLUTE`
+  after they began, whatever happens in between (kept on the sign-in's row, so a copied
+  or "remember me" cookie cannot outlive them: `crm.access.load_user`).
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user, user_logged_in, user_loaded_from_cookie
+from flask_login import user_logged_in, user_loaded_from_cookie
+
+from crm.access import SIGN_IN_ENDED
 
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
@@ -27,9 +28,6 @@ CONTENT_SECURITY_POLICY = "; ".join((
     "form-action 'self'",
     "frame-ancestors 'none'",
 ))
-
-SESSION_STARTED = "_crm_signed_in_at"
-
 
 def _secure_headers(response):
     headers = response.headers
@@ -47,27 +45,23 @@ def _secure_headers(response):
     return response
 
 
-def _mark_session_start(_sender, user, **_extra):
-    session.permanent = True  # PERMANENT_SESSION_LIFETIME is then the idle timeout
-    session[SESSION_STARTED] = datetime.now(UTC).timestamp()
+def _make_session_permanent(_sender, user, **_extra):
+    session.permanent = True  # the cookie then expires with PERMANENT_SESSION_LIFETIME
 
 
-def _enforce_absolute_lifetime():
-    if not current_user.is_authenticated or request.path.startswith(("/static/", "/api/")):
-        return None
-    started = session.get(SESSION_STARTED)
-    limit = current_app.config["CRM_SESSION_ABSOLUTE"].total_seconds()
-    if started is None or datetime.now(UTC).timestamp() - started > limit:
-        logout_user()
-        session.clear()
+def _sign_in_first():
+    """Flask-Login's answer to a signed-out visitor of a page: the sign-in page, saying
+    why when their sign-in has just ended (idle or absolute lifetime)."""
+    if g.get(SIGN_IN_ENDED):
         flash(_("Your session has ended. Please sign in again."), "info")
-        return redirect(url_for("auth.login", next=request.full_path
-                                if request.method == "GET" else None))
-    return None
+    else:
+        flash(_("Please sign in to see this page."), "info")
+    target = request.full_path.rstrip("?") if request.method == "GET" else None
+    return redirect(url_for("auth.login", next=target))
 
 
 def init_security(app: Flask) -> None:
     app.after_request(_secure_headers)
-    app.before_request(_enforce_absolute_lifetime)
-    user_logged_in.connect(_mark_session_start, app)
-    user_loaded_from_cookie.connect(_mark_session_start, app)
+    app.login_manager.unauthorized_handler(_sign_in_first)
+    user_logged_in.connect(_make_session_permanent, app)
+    user_loaded_from_cookie.connect(_make_session_permanent, app)

@@ -98,10 +98,6 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        # Migrations create the data-version table: do not count their writes in it
-        # (crm.pagecache), the table may not exist yet.
-        from crm.pagecache import SKIP_OPTION
-        connection.execution_options(**{SKIP_OPTION: True})
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

@@ -24,7 +24,6 @@ from crm import create_app
 from crm.demo import ensure_default_stages
 from crm.extensions import db as _db
 from crm.extensions import init_migrate, limiter
-from crm.models.data_version import DATA_VERSION_TABLE
 from crm.models import (Event, Meeting, Memorandum, MemorandumKind, MemorandumParty,
                         Organization, OrganizationAlias, OrganizationKind, PartyRole, Person,
                         PersonRole, PipelineStage, Project, ProjectFormat, ProjectParty, Role,
@@ -99,8 +98,7 @@ def _empty_tables() -> None:
     # PostgreSQL (ids keep counting up, which no test relies on).
     with _db.engine.begin() as conn:
         for table in reversed(_db.metadata.sorted_tables):
-            if table.name != DATA_VERSION_TABLE:  # one row that only ever counts up
-                conn.execute(table.delete())
+            conn.execute(table.delete())
 
 
 @pytest.fixture
@@ -109,20 +107,8 @@ def client(app):
 
 
 @pytest.fixture
-def page_cache_off(app):
-    """Render every page (crm.pagecache off) for this test."""
-    cache = app.extensions["crm_page_cache"]
-    kept, cache.max_bytes = cache.max_bytes, 0
-    yield
-    cache.max_bytes = kept
-    cache.clear()
-
-
-@pytest.fixture
-def count_queries(app, page_cache_off):
-    """with count_queries() as counted: ...; counted.n is the number of SQL statements.
-    Pages are rendered every time (the page cache is off): these counts are about the
-    rendering; tests/test_pagecache.py counts a page served from the cache."""
+def count_queries(app):
+    """with count_queries() as counted: ...; counted.n is the number of SQL statements."""
 
     class Counter:
         n = 0

@@ -35,6 +35,5 @@ def revoke(token_id):
     if not form.validate_on_submit():
         abort(400)
     revoke_token(token)
-    db.session.commit()
     flash(_("Token “%(name)s” revoked: it no longer works.", name=token.name), "info")
     return redirect(url_for(".tokens"))

@@ -15,6 +15,7 @@ from crm import audit, lifecycle
 from crm.errors import ValidationFailed
 from crm.extensions import db
 from crm.models import ApiToken, User, utcnow
+from crm.transactions import keep_even_if_refused
 
 TOKEN_PREFIX = "crm_"
 NAME_MAX = 100
@@ -75,13 +76,11 @@ def authenticate_token(secret: str | None) -> ApiToken | None:
 
 def note_use(token: ApiToken) -> None:
     """Record when a token was last used (at most every few minutes). This is bookkeeping,
-    not an edit: it is committed at once in a short transaction of its own, before the
-    request's own work starts (the read transaction of the look-up is ended first, so
-    SQLite takes the write lock cleanly)."""
+    not an edit: it is stored even when the request is refused, in a short transaction of
+    its own at the request's end (crm.transactions)."""
     now = utcnow()
     if token.last_used_at is not None and now - token.last_used_at < LAST_USED_GRANULARITY:
         return
-    db.session.rollback()
-    db.session.execute(sa.update(ApiToken).where(ApiToken.id == token.id)
-                       .values(last_used_at=now))
-    db.session.commit()
+    token_id = token.id
+    keep_even_if_refused(lambda: db.session.execute(
+        sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)))

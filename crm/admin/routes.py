@@ -71,7 +71,6 @@ def restore(kind, object_id):
     model = ARCHIVABLE.get(kind) or abort(404)
     obj = access.get_or_404(model, object_id, include_archived=True)
     lifecycle.restore(obj)
-    db.session.commit()
     flash(_("Restored."), "success")
     return redirect(url_for(".archive"))
 

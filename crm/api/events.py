@@ -8,7 +8,7 @@ from crm import access, lifecycle
 from crm.api import bp
 from crm.api.resources import (ETAG, IF_MATCH, IF_MATCH_OPTIONAL, LOCATION, checked_version,
                                created, documents, duplicates_conflict, guarded, no_content, one,
-                               optional_version, paginated)
+                               optional_version, paginated, stored)
 from crm.api.schemas import (EventCreateSchema, EventPage, EventPatchSchema, EventQuery,
                              EventSchema)
 from crm.events.services import create_event, find_events, update_event
@@ -53,7 +53,7 @@ class Events(MethodView):
         An edition (name and year) can be recorded once: a second one is a 409."""
         with duplicates_conflict("edition", _edition_taken(data)):
             event = create_event(data)
-        db.session.commit()
+        stored()
         return created(event, "api.event")
 
 
@@ -78,7 +78,7 @@ class EventItem(MethodView):
         version = checked_version(obj, data)
         with duplicates_conflict("edition", _edition_taken(data, obj)):
             update_event(obj, data, expected_version=version)
-        db.session.commit()
+        stored()
         return one(obj)
 
     @bp.response(204)
@@ -90,7 +90,7 @@ class EventItem(MethodView):
 
         It disappears from lists and searches; an administrator can restore it."""
         lifecycle.archive(obj, optional_version(obj))
-        db.session.commit()
+        stored()
         return no_content()
 
 
@@ -101,5 +101,5 @@ class EventItem(MethodView):
 def restore_event(obj):
     """Restore an archived event (administrators)"""
     lifecycle.restore(obj)
-    db.session.commit()
+    stored()
     return one(obj)

@@ -8,10 +8,9 @@ from crm import access, lifecycle
 from crm.api import bp
 from crm.api.resources import (ETAG, IF_MATCH, IF_MATCH_OPTIONAL, LOCATION, checked_version,
                                created, documents, guarded, no_content, one, optional_version,
-                               paginated)
+                               paginated, stored)
 from crm.api.schemas import (MeetingCreateSchema, MeetingPage, MeetingPatchSchema, MeetingQuery,
                              MeetingSchema)
-from crm.extensions import db
 from crm.meetings.services import (MeetingFilters, archive_meeting, filtered_meetings,
                                    log_meeting, update_meeting, with_list_details)
 from crm.models import Meeting
@@ -61,7 +60,7 @@ class Meetings(MethodView):
         The projects discussed count as active (their last activity moves to now)."""
         values = {key: [] for key in LINKS} | data
         meeting = log_meeting(values, logged_by=current_user._get_current_object())
-        db.session.commit()
+        stored()
         return created(meeting, "api.meeting")
 
 
@@ -87,7 +86,7 @@ class MeetingItem(MethodView):
         removed)."""
         version = checked_version(obj, data)
         update_meeting(obj, current_values(obj) | data, expected_version=version)
-        db.session.commit()
+        stored()
         return one(obj)
 
     @bp.response(204)
@@ -99,7 +98,7 @@ class MeetingItem(MethodView):
 
         It disappears from lists and timelines; an administrator can restore it."""
         archive_meeting(obj, optional_version(obj))
-        db.session.commit()
+        stored()
         return no_content()
 
 
@@ -110,5 +109,5 @@ class MeetingItem(MethodView):
 def restore_meeting(obj):
     """Restore an archived meeting (administrators)"""
     lifecycle.restore(obj)
-    db.session.commit()
+    stored()
     return one(obj)

@@ -11,7 +11,7 @@ from crm.api import bp
 from crm.api.reports import PDF_RESPONSE
 from crm.api.resources import (ETAG, IF_MATCH, IF_MATCH_OPTIONAL, LOCATION, check_references,
                                checked_version, created, documents, duplicates_conflict, guarded,
-                               no_content, one, optional_version, paginated)
+                               no_content, one, optional_version, paginated, stored)
 from crm.api.schemas import (MemorandumCreateSchema, MemorandumPage, MemorandumPatchSchema,
                              MemorandumQuery, MemorandumSchema)
 from crm.extensions import db
@@ -83,7 +83,7 @@ class Memoranda(MethodView):
             values["reference"] = suggest_reference(utcnow().year)
         with duplicates_conflict("reference", _reference_taken(values)):
             memo = create_memorandum(values, parties or [], terms or [], override=_override())
-        db.session.commit()
+        stored()
         return created(memo, "api.memorandum")
 
 
@@ -111,7 +111,7 @@ class MemorandumItem(MethodView):
         with duplicates_conflict("reference", _reference_taken(values, obj)):
             update_memorandum(obj, values, parties, terms, expected_version=version,
                               override=_override())
-        db.session.commit()
+        stored()
         return one(obj)
 
     @bp.response(204)
@@ -124,7 +124,7 @@ class MemorandumItem(MethodView):
         It disappears from lists; its reference stays taken; an administrator can restore
         it."""
         archive_memorandum(obj, optional_version(obj))
-        db.session.commit()
+        stored()
         return no_content()
 
 
@@ -136,7 +136,7 @@ class MemorandumItem(MethodView):
 def restore_memorandum(obj):
     """Restore an archived memorandum (administrators)"""
     lifecycle.restore(obj)
-    db.session.commit()
+    stored()
     return one(obj)
 
 

@@ -7,10 +7,9 @@ from crm import access, lifecycle
 from crm.api import bp
 from crm.api.resources import (ETAG, IF_MATCH, IF_MATCH_OPTIONAL, LOCATION, checked_version,
                                created, documents, guarded, no_content, one, optional_version,
-                               paginated)
+                               paginated, stored)
 from crm.api.schemas import (OrganizationCreateSchema, OrganizationPage, OrganizationPatchSchema,
                              OrganizationQuery, OrganizationSchema)
-from crm.extensions import db
 from crm.models import Organization
 from crm.organizations.services import (create_organization, find_organizations,
                                         update_organization)
@@ -37,7 +36,7 @@ class Organizations(MethodView):
     def post(self, data):
         """Add an organization"""
         org = create_organization({"aliases": [], **data})
-        db.session.commit()
+        stored()
         return created(org, "api.organization")
 
 
@@ -61,7 +60,7 @@ class OrganizationItem(MethodView):
         Only the fields sent change; `aliases`, when sent, replaces the list."""
         version = checked_version(obj, data)
         update_organization(obj, data, expected_version=version)
-        db.session.commit()
+        stored()
         return one(obj)
 
     @bp.response(204)
@@ -73,7 +72,7 @@ class OrganizationItem(MethodView):
 
         It disappears from lists and searches; an administrator can restore it."""
         lifecycle.archive(obj, optional_version(obj))
-        db.session.commit()
+        stored()
         return no_content()
 
 
@@ -85,5 +84,5 @@ class OrganizationItem(MethodView):
 def restore_organization(obj):
     """Restore an archived organization (administrators)"""
     lifecycle.restore(obj)
-    db.session.commit()
+    stored()
     return one(obj)

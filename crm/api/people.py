@@ -7,10 +7,9 @@ from crm import access, lifecycle
 from crm.api import bp
 from crm.api.resources import (ETAG, IF_MATCH, IF_MATCH_OPTIONAL, LOCATION, checked_version,
                                created, documents, guarded, no_content, one, optional_version,
-                               paginated)
+                               paginated, stored)
 from crm.api.schemas import (PersonCreateSchema, PersonPage, PersonPatchSchema, PersonQuery,
                              PersonSchema)
-from crm.extensions import db
 from crm.models import Person
 from crm.people.services import create_person, find_people, update_person
 
@@ -36,7 +35,7 @@ class People(MethodView):
     def post(self, data):
         """Add a person"""
         person = create_person(data)
-        db.session.commit()
+        stored()
         return created(person, "api.person")
 
 
@@ -60,7 +59,7 @@ class PersonItem(MethodView):
         Only the fields sent change."""
         version = checked_version(obj, data)
         update_person(obj, data, expected_version=version)
-        db.session.commit()
+        stored()
         return one(obj)
 
     @bp.response(204)
@@ -72,7 +71,7 @@ class PersonItem(MethodView):
 
         They disappear from lists and searches; an administrator can restore them."""
         lifecycle.archive(obj, optional_version(obj))
-        db.session.commit()
+        stored()
         return no_content()
 
 
@@ -83,5 +82,5 @@ class PersonItem(MethodView):
 def restore_person(obj):
     """Restore an archived person (administrators)"""
     lifecycle.restore(obj)
-    db.session.commit()
+    stored()
     return one(obj)

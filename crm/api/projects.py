@@ -11,7 +11,7 @@ from crm import access, lifecycle
 from crm.api import bp
 from crm.api.resources import (ETAG, IF_MATCH, IF_MATCH_OPTIONAL, LOCATION, checked_version,
                                created, documents, guarded, no_content, one, optional_version,
-                               paginated)
+                               paginated, stored)
 from crm.api.schemas import (ProjectCreateSchema, ProjectPage, ProjectPatchSchema, ProjectQuery,
                              ProjectSchema, StageMoveSchema)
 from crm.errors import ValidationFailed
@@ -85,7 +85,7 @@ class Projects(MethodView):
         values.pop("stage", None)
         project = create_project(values, parties or [], people or [],
                                  actor=current_user._get_current_object())
-        db.session.commit()
+        stored()
         return created(project, "api.project")
 
 
@@ -111,7 +111,7 @@ class ProjectItem(MethodView):
         version = checked_version(obj, data)
         values, parties, people = _split(data)
         update_project(obj, values, parties, people, expected_version=version)
-        db.session.commit()
+        stored()
         return one(obj)
 
     @bp.response(204)
@@ -124,7 +124,7 @@ class ProjectItem(MethodView):
         It disappears from the pipeline, lists and reports; an administrator can restore
         it."""
         lifecycle.archive(obj, optional_version(obj))
-        db.session.commit()
+        stored()
         return no_content()
 
 
@@ -143,7 +143,7 @@ def move_project(data, obj):
     version = optional_version(obj, data)
     move_to_stage(obj, stage_by_key(data["stage"]), data.get("note"),
                   actor=current_user._get_current_object(), expected_version=version)
-    db.session.commit()
+    stored()
     return one(obj)
 
 
@@ -155,5 +155,5 @@ def move_project(data, obj):
 def restore_project(obj):
     """Restore an archived project (administrators)"""
     lifecycle.restore(obj)
-    db.session.commit()
+    stored()
     return one(obj)

@@ -122,6 +122,14 @@ def optional_version(obj, data: dict | None = None) -> int | None:
     return checked_version(obj, data)
 
 
+def stored() -> None:
+    """After a change: write it (a constraint fails here, inside the handler) and forget
+    the loaded values, so that the answer shows the rows as stored (numbers rounded by
+    their columns, defaults filled in). The request commits when it ends."""
+    db.session.flush()
+    db.session.expire_all()
+
+
 def one(obj, status: int = 200, **headers):
     """A record response, with its version as ETag."""
     return obj, status, {"ETag": f'"{obj.version}"', **headers}

@@ -41,7 +41,6 @@ def login():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
             start_sign_in(user, request.user_agent.string)
-        db.session.commit()  # the attempt is audited either way
         if user is None:
             form.password.errors.append(_("Wrong email or password, or the account is disabled."))
         else:
@@ -56,7 +55,6 @@ def login():
 @login_required
 def logout():
     sign_out_here(current_user)
-    db.session.commit()
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
@@ -67,7 +65,6 @@ def logout():
 def logout_everywhere():
     """Sign out on every device (a lost phone, a shared stand laptop)."""
     sign_out_everywhere(current_user)
-    db.session.commit()
     logout_user()
     flash(_("You are signed out on every device."), "info")
     return redirect(url_for("auth.login"))

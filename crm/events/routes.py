@@ -9,7 +9,6 @@ from crm.events.services import create_event, find_events, update_event
 from crm.extensions import db
 from crm.forms import submit
 from crm.models import Event, parse_id
-from crm.pagecache import cached_page
 
 
 @bp.get("")
@@ -26,7 +25,6 @@ def index():
 
 @bp.get("/<int:event_id>")
 @login_required
-@cached_page
 def detail(event_id):
     event = access.get_or_404(Event, event_id)
     return render_template("events/detail.html", event=event)
@@ -66,6 +64,5 @@ def edit(event_id):
 def archive(event_id):
     event = access.get_or_404(Event, event_id)
     lifecycle.archive(event)
-    db.session.commit()
     flash(_("%(name)s archived. An administrator can restore it.", name=event.label), "info")
     return redirect(url_for(".index"))

@@ -12,7 +12,6 @@ from crm.forms import submit
 from crm.meetings import bp, services
 from crm.meetings.forms import FollowUpForm, MeetingForm
 from crm.models import Event, FollowUp, Meeting, MeetingOutcome, utcnow
-from crm.pagecache import cached_page
 from crm.templating import format_datetime
 
 
@@ -56,7 +55,6 @@ def lookup(kind):
 
 @bp.get("/<int:meeting_id>")
 @login_required
-@cached_page
 def detail(meeting_id):
     meeting = access.get_or_404(Meeting, meeting_id)
     return render_template("meetings/detail.html", meeting=meeting, today=utcnow().date(),
@@ -137,7 +135,6 @@ def _prefill_links(form: MeetingForm) -> None:
 def archive(meeting_id):
     meeting = access.get_editable_or_404(Meeting, meeting_id)
     services.archive_meeting(meeting)
-    db.session.commit()
     flash(_("Meeting archived. An administrator can restore it."), "info")
     return redirect(url_for(".index"))
 
@@ -158,7 +155,6 @@ def follow_ups():
 def complete_follow_up(follow_up_id):
     follow_up = _get_follow_up_or_404(follow_up_id)
     services.complete_follow_up(follow_up)
-    db.session.commit()
     flash(_("Done: %(what)s", what=follow_up.description), "success")
     return redirect(_back())
 
@@ -169,7 +165,6 @@ def complete_follow_up(follow_up_id):
 def reopen_follow_up(follow_up_id):
     follow_up = _get_follow_up_or_404(follow_up_id)
     services.reopen_follow_up(follow_up)
-    db.session.commit()
     flash(_("Open again: %(what)s", what=follow_up.description), "info")
     return redirect(_back())
 

@@ -24,7 +24,6 @@ from crm.memoranda.services import (MemorandumFilters, add_attachment, archive_m
                                     update_memorandum)
 from crm.models import (parse_id, Attachment, Event, Memorandum, MemorandumKind, MemorandumParty,
                         MemorandumStatus, Organization, Project, utcnow)
-from crm.pagecache import cached_page
 from crm.reference import label
 
 
@@ -125,7 +124,6 @@ def _detail_page(memo: Memorandum, *, status_form: StatusForm | None = None,
 
 @bp.get("/<int:memorandum_id>")
 @login_required
-@cached_page
 def detail(memorandum_id):
     return _detail_page(access.get_or_404(Memorandum, memorandum_id))
 
@@ -204,7 +202,6 @@ def change_status_view(memorandum_id):
 def archive(memorandum_id):
     memo = _editable(memorandum_id)
     archive_memorandum(memo)
-    db.session.commit()
     flash(_("%(reference)s archived. An administrator can restore it.",
             reference=memo.reference), "info")
     return redirect(url_for(".index"))

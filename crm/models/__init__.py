@@ -1,6 +1,5 @@
 """All models, importable from one place (`from crm.models import Project`)."""
 from crm.models.audit import AuditEntry
-from crm.models import data_version as _data_version  # noqa: F401  (its table)
 from crm.models.base import MAX_ID, fold, parse_id, utcnow
 from crm.models.events import Event
 from crm.models.meetings import (FollowUp, Meeting, MeetingOutcome, meeting_organizations,

@@ -89,7 +89,9 @@ class SignIn(db.Model):
     """One device's sign-in: signing out there ends only this one. The cookie holds a
     random secret; only its SHA-256 is stored. A sign-in made before the user's
     `session_token` was rotated (new password, deactivation, "sign out everywhere") no
-    longer counts."""
+    longer counts. It also ends `CRM_SESSION_IDLE` after `last_seen_at` and
+    `CRM_SESSION_ABSOLUTE` after `created_at`, however the device comes back (its session
+    cookie or its "remember me" cookie): see `crm.access.load_user`."""
 
     __tablename__ = "sign_ins"
 
@@ -99,6 +101,7 @@ class SignIn(db.Model):
     generation: Mapped[str] = mapped_column(sa.String(64))
     user_agent: Mapped[str | None] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user: Mapped[User] = relationship()
 

@@ -9,7 +9,6 @@ from crm.extensions import db
 from crm.forms import submit
 from crm.models import Organization, OrganizationKind, Project, ProjectParty
 from crm.organizations import bp
-from crm.pagecache import cached_page
 from crm.timeline import organization_timeline
 from crm.organizations.forms import OrganizationForm
 from crm.organizations.services import (create_organization, find_organizations,
@@ -33,7 +32,6 @@ PROJECTS_SHOWN = 50  # the most recently active; the projects list has them all
 
 @bp.get("/<int:organization_id>")
 @login_required
-@cached_page
 def detail(organization_id):
     org = access.get_or_404(Organization, organization_id)
     theirs = sa.select(ProjectParty.project_id).where(ProjectParty.organization_id == org.id)
@@ -82,6 +80,5 @@ def edit(organization_id):
 def archive(organization_id):
     org = access.get_or_404(Organization, organization_id)
     lifecycle.archive(org)
-    db.session.commit()
     flash(_("“%(name)s” archived. An administrator can restore it.", name=org.name), "info")
     return redirect(url_for(".index"))

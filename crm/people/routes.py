@@ -8,7 +8,6 @@ from crm import access, lifecycle
 from crm.extensions import db
 from crm.forms import submit
 from crm.models import Organization, Person, PersonRole, Project, ProjectPerson, parse_id
-from crm.pagecache import cached_page
 from crm.people import bp
 from crm.timeline import person_timeline
 from crm.people.forms import PersonForm
@@ -30,7 +29,6 @@ def index():
 
 @bp.get("/<int:person_id>")
 @login_required
-@cached_page
 def detail(person_id):
     person = access.get_or_404(Person, person_id)
     credits = db.session.scalars(
@@ -78,6 +76,5 @@ def edit(person_id):
 def archive(person_id):
     person = access.get_or_404(Person, person_id)
     lifecycle.archive(person)
-    db.session.commit()
     flash(_("%(name)s archived. An administrator can restore them.", name=person.full_name), "info")
     return redirect(url_for(".index"))

@@ -7,7 +7,6 @@ from crm.errors import StaleObject, ValidationFailed
 from crm.extensions import db
 from crm.forms import submit
 from crm.models import PipelineStage, ProjectStatus, utcnow
-from crm.pagecache import cached_page
 from crm.pipeline import bp
 from crm.pipeline.forms import NewStageForm
 from crm.pipeline.services import (PipelineFilters, add_stage, board as build_board,
@@ -18,7 +17,6 @@ from crm.projects.services import is_stale
 
 @bp.get("")
 @login_required
-@cached_page
 def board():
     filters = PipelineFilters.from_args(request.args)
     return render_template("pipeline/board.html", columns=build_board(filters), filters=filters,
@@ -61,6 +59,5 @@ def change_stage(stage_id):
         db.session.rollback()
         flash(_("Someone else changed this stage meanwhile; check it and try again."), "warning")
     else:
-        db.session.commit()
         flash(_("Stages saved."), "success")
     return redirect(url_for(".stages"))

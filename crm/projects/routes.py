@@ -10,7 +10,6 @@ from crm.extensions import db
 from crm.forms import submit
 from crm.models import (Memorandum, Organization, PipelineStage, Project, ProjectParty,
                         ProjectPerson, ProjectStatus)
-from crm.pagecache import cached_page
 from crm.pipeline.services import (PipelineFilters, filter_choices, filtered_projects,
                                    ordered_stages, with_board_details)
 from crm.projects import bp
@@ -37,7 +36,6 @@ def index():
 
 @bp.get("/<int:project_id>")
 @login_required
-@cached_page
 def detail(project_id):
     # The stages first: every stage a project, its history or the move form names is then
     # in the session already (many-to-one loads of a stage need no query).
@@ -130,6 +128,5 @@ def move(project_id):
 def archive(project_id):
     project = access.get_editable_or_404(Project, project_id)
     lifecycle.archive(project)
-    db.session.commit()
     flash(_("“%(title)s” archived. An administrator can restore it.", title=project.title), "info")
     return redirect(url_for(".index"))
