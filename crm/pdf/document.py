@@ -7,7 +7,6 @@ views only choose the class and send the bytes.
 """
 from __future__ import annotations
 
-import ctypes
 import functools
 import io
 from datetime import UTC, datetime
@@ -37,34 +36,14 @@ HEADER_SIZE = 8.5
 FOOTER_SIZE = 7.5
 
 
-try:
-    _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
-except (OSError, AttributeError):  # not glibc
-    _malloc_trim = None
-
-
-def give_back_free_memory() -> None:
-    """A document's layout allocates many small objects; once it is sent, most of that
-    memory is free but stays with the process. glibc's malloc_trim hands the free pages
-    back to the system (measured with `make bench`: about 6 MB per worker after a
-    1,000-project report). Run when a PDF response is closed (`send_pdf`); skipped where
-    the C library is not glibc."""
-    if _malloc_trim is not None:
-        _malloc_trim(0)
-
-
 def send_pdf(document: PDFDocument) -> Response:
     """The document as a download: application/pdf, an ASCII-safe attachment name (each
     document's filename() goes through secure_filename; werkzeug quotes and encodes the
     header), built for this caller (Cache-Control: no-store, like every page, from
-    crm.security); its memory given back once sent."""
+    crm.security)."""
     response = send_file(io.BytesIO(document.render()), mimetype="application/pdf",
                          as_attachment=True, download_name=document.filename(),
                          etag=False, conditional=False, max_age=0)
-    # Werkzeug runs close callbacks only for responses it iterates itself, not for a file
-    # handed straight to the server; the document is in memory anyway.
-    response.direct_passthrough = False
-    response.call_on_close(give_back_free_memory)
     return response
 
 
