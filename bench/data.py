@@ -13,6 +13,7 @@ next); or `BENCH_DATABASE_URL` (PostgreSQL), whose database name must contain "b
 """
 from __future__ import annotations
 
+import atexit
 import itertools
 import json
 import os
@@ -786,9 +787,11 @@ def prepare_database(scale: str, *, regenerate: bool = False, extra_sql: list[st
                                          "built_on": datetime.now(UTC).isoformat(),
                                          "seconds": round(seconds, 1)}, indent=1))
         log(f"  built in {seconds:.1f} s ({pristine.stat().st_size / 1e6:.0f} MB)")
-    working = RESULTS / f"bench-{scale}.run.sqlite3"
+    # One working copy per process: several benchmarks or profiles may run at once.
+    working = RESULTS / f"bench-{scale}.run-{os.getpid()}.sqlite3"
     _remove_sqlite(working)
     shutil.copyfile(pristine, working)
+    atexit.register(_remove_sqlite, working)
     url = sqlite_url(working)
     app = make_app(url)
     upgrade_schema(app)  # migrations added since the build (indexes) apply here
