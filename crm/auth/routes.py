@@ -1,5 +1,3 @@
-from urllib.parse import urlsplit
-
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -7,17 +5,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from crm.auth import bp
 from crm.auth.forms import LoginForm
 from crm.auth.services import authenticate, sign_out_everywhere, sign_out_here, start_sign_in
-from crm.extensions import db, limiter
-
-
-def safe_next(target: str | None, default: str | None = None) -> str:
-    """Only redirect within this app (no open redirect through ?next=)."""
-    if target:
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") \
-                and not target.startswith("//") and "\\" not in target:
-            return target
-    return default or url_for("main.dashboard")
+from crm.extensions import limiter
+from crm.redirects import safe_next
 
 
 def _failed(response) -> bool:

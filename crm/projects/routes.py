@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm import access, lifecycle
-from crm.auth.routes import safe_next
+from crm.redirects import safe_next
 from crm.extensions import db
 from crm.forms import submit
 from crm.models import (Memorandum, Organization, PipelineStage, Project, ProjectParty,
