@@ -1,14 +1,14 @@
 """Jinja globals and filters shared by every template."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from crm import access
+from crm.formatting import format_date, format_datetime
 from crm.links import record_url
 from crm.reference import country_name, label
 
@@ -33,16 +33,6 @@ ADMIN_NAVIGATION = (
 
 def _nav(items):
     return [(endpoint, text) for endpoint, text in items if endpoint in current_app.view_functions]
-
-
-def format_date(value: date | None) -> str:
-    return value.strftime("%-d %b %Y") if value else ""
-
-
-def format_datetime(value: datetime | None, tz: str = "UTC") -> str:
-    if not value:
-        return ""
-    return value.astimezone(ZoneInfo(tz)).strftime("%-d %b %Y, %H:%M %Z")
 
 
 def url_with(**changes) -> str:

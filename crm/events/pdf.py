@@ -15,7 +15,7 @@ from werkzeug.utils import secure_filename
 from crm.extensions import db
 from crm.models import Event, FollowUp, Meeting
 from crm.pdf import SANS_BOLD, Column, Line, PDFDocument, TextCell, data_table, facts_table
-from crm.pdf.formatting import (format_date, format_day, format_time, or_dash,
+from crm.formatting import (format_date, format_day, format_time, or_dash,
                                 with_local_name)
 from crm.pdf.styles import MUTED
 from crm.reference import country_name, label

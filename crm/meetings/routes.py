@@ -12,7 +12,7 @@ from crm.forms import submit
 from crm.meetings import bp, services
 from crm.meetings.forms import FollowUpForm, MeetingForm
 from crm.models import Event, FollowUp, Meeting, MeetingOutcome, utcnow
-from crm.templating import format_datetime
+from crm.formatting import format_datetime
 
 
 @bp.app_template_filter("meeting_time")

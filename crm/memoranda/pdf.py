@@ -12,7 +12,7 @@ from crm.extensions import db
 from crm.models import (Meeting, Memorandum, MemorandumParty, Organization, Project, ProjectParty,
                         StageChange, meeting_organizations, meeting_projects)
 from crm.pdf import Column, PDFDocument, data_table, facts_table
-from crm.pdf.formatting import (format_date, format_datetime, format_money, format_share,
+from crm.formatting import (format_date, format_datetime, format_money, format_share,
                                 or_dash, with_local_name)
 from crm.reference import label
 

@@ -21,7 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import CondPageBreak, Flowable, Paragraph, SimpleDocTemplate, Table
 
 from crm.pdf.fonts import CJK, SANS, SANS_BOLD, register_fonts
-from crm.pdf.formatting import format_datetime
+from crm.formatting import format_datetime
 from crm.pdf.styles import INK, MARGIN, MUTED, RULE, TOP_MARGIN, styles
 from crm.pdf.tables import HeadedTable
 from crm.pdf.text import clean, markup, script_runs

@@ -20,7 +20,7 @@ from crm.extensions import db
 from crm.models import Event, Organization, PipelineStage, Project
 from crm.pdf import (CJK, SANS, SANS_BOLD, Column, Line, PDFDocument, TextCell, data_table,
                      has_cjk)
-from crm.pdf.formatting import format_date, format_share, with_local_name
+from crm.formatting import format_date, format_share, with_local_name
 from crm.pdf.styles import ACCENT, INK, MUTED, RULE
 from crm.pipeline.services import (PipelineFilters, filtered_projects, ordered_stages,
                                    with_board_details)

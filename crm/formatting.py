@@ -1,8 +1,10 @@
-"""How values read in documents: dates, UTC times, shares, money, names in two scripts."""
+"""How values read on pages and in documents: dates, times in a zone, shares, money,
+names in two scripts. One place, so that a page and its PDF say the same thing."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 DASH = "—"
 
@@ -15,15 +17,16 @@ def format_day(value: date) -> str:
     return value.strftime("%A, %-d %B %Y")
 
 
-def format_time(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%H:%M UTC")
+def format_time(value: datetime, tz: str = "UTC") -> str:
+    """'10:00 UTC', or '12:00 CEST' in tz='Europe/Paris'."""
+    return value.astimezone(ZoneInfo(tz)).strftime("%H:%M %Z")
 
 
-def format_datetime(value: datetime | None) -> str:
-    """'14 May 2018, 10:00 UTC': times are stored in UTC and shown saying so."""
+def format_datetime(value: datetime | None, tz: str = "UTC") -> str:
+    """'14 May 2018, 10:00 UTC': a moment in a named zone, saying which."""
     if not value:
         return ""
-    return value.astimezone(UTC).strftime("%-d %b %Y, %H:%M UTC")
+    return value.astimezone(ZoneInfo(tz)).strftime("%-d %b %Y, %H:%M %Z")
 
 
 def format_share(value: Decimal | None) -> str:
