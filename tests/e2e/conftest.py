@@ -75,23 +75,25 @@ def live_server(tmp_path_factory):
     subprocess.run([sys.executable, "-c", ONGOING_EVENT], cwd=ROOT, env=env, check=True,
                    capture_output=True)
     port = _free_port()
-    log = open(tmp_path_factory.mktemp("e2e-log") / "server.log", "w")
-    server = subprocess.Popen([*flask, "run", "--port", str(port), "--no-reload"], cwd=ROOT,
-                              env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    log_path = tmp_path_factory.mktemp("e2e-log") / "server.log"
+    with open(log_path, "w") as log:
+        server = subprocess.Popen([*flask, "run", "--port", str(port), "--no-reload"],
+                                  cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if server.poll() is not None:
-                raise RuntimeError(f"the app did not start; see {log.name}")
-            time.sleep(0.2)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60  # a busy 2-core machine starts slowly
+            while True:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                    break
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"the app did not start: {log_path.read_text()[-2000:]}")
+                    time.sleep(0.2)
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
