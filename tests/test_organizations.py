@@ -296,7 +296,7 @@ def test_detail_lists_the_latest_projects_and_links_to_all_of_them(
     from datetime import UTC, datetime, timedelta
 
     from crm.models import PartyRole
-    from crm.organizations.routes import PROJECTS_SHOWN
+    from crm.organizations.services import PROJECTS_SHOWN
     org = make_organization()
     start = datetime(2026, 1, 1, tzinfo=UTC)
     for n in range(PROJECTS_SHOWN + 2):

@@ -4,15 +4,16 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Submit
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from crm.form_fields import EnumField, OrganizationNameField, TextField
-from crm.models import Role
+from crm.models import Role, User
+from crm.models.base import column_length
 from crm.people.forms import OrganizationByName
 
 
 class UserForm(OrganizationByName, FlaskForm):
     email = EmailField(_l("Email"), validators=[
-        DataRequired(), Length(max=254),
+        DataRequired(), Length(max=column_length(User.email)),
         Email(message=_l("Enter an email address like name@example.com."))])
-    name = TextField(_l("Name"), 200, [DataRequired()])
+    name = TextField(_l("Name"), column_length(User.name), [DataRequired()])
     role = EnumField(_l("Role"), Role)
     organization = OrganizationNameField(description=_l(
         "An executive linked to an organization sees only the deals it is party to."))

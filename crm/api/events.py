@@ -4,11 +4,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask.views import MethodView
 
-from crm import access, lifecycle
 from crm.api import bp
-from crm.api.resources import (ETAG, IF_MATCH, IF_MATCH_OPTIONAL, LOCATION, checked_version,
-                               created, documents, duplicates_conflict, guarded, no_content, one,
-                               optional_version, paginated, stored)
+from crm.api.resources import (archive_method, changing, checked_version, created, creating,
+                               duplicates_conflict, listing, one, paginated, reading,
+                               restore_route, stored)
 from crm.api.schemas import (EventCreateSchema, EventPage, EventPatchSchema, EventQuery,
                              EventSchema)
 from crm.events.services import create_event, find_events, update_event
@@ -33,9 +32,7 @@ def _edition_taken(values: dict, event: Event | None = None):
 
 @bp.route("/events", endpoint="events", tags=TAGS)
 class Events(MethodView):
-    @bp.arguments(EventQuery, location="query")
-    @bp.response(200, EventPage)
-    @documents(422)
+    @listing(EventQuery, EventPage)
     def get(self, args):
         """List events
 
@@ -43,10 +40,7 @@ class Events(MethodView):
         return paginated(find_events(args.get("q"), country=args.get("country"),
                                      year=args.get("year")), args)
 
-    @bp.response(201, EventSchema, headers={**LOCATION, **ETAG})
-    @documents(403, 409, 413, 422)
-    @guarded(may=access.can_edit)
-    @bp.arguments(EventCreateSchema)
+    @creating(EventSchema, EventCreateSchema, 409)
     def post(self, data):
         """Add an event
 
@@ -59,18 +53,12 @@ class Events(MethodView):
 
 @bp.route("/events/<int:id>", endpoint="event", tags=TAGS)
 class EventItem(MethodView):
-    @bp.response(200, EventSchema, headers=ETAG)
-    @documents(404)
-    @guarded(Event)
+    @reading(Event, EventSchema)
     def get(self, obj):
         """Read an event"""
         return one(obj)
 
-    @bp.response(200, EventSchema, headers=ETAG)
-    @bp.doc(parameters=[IF_MATCH])
-    @documents(403, 404, 409, 412, 413, 422, 428)
-    @guarded(Event, may=access.can_edit, version_required=True)
-    @bp.arguments(EventPatchSchema)
+    @changing(Event, EventSchema, EventPatchSchema, 409)
     def patch(self, data, obj):
         """Change an event
 
@@ -81,25 +69,10 @@ class EventItem(MethodView):
         stored()
         return one(obj)
 
-    @bp.response(204)
-    @bp.doc(parameters=[IF_MATCH_OPTIONAL])
-    @documents(403, 404, 412)
-    @guarded(Event, may=access.can_edit)
-    def delete(self, obj):
-        """Archive an event
+    delete = archive_method(Event, """Archive an event
 
-        It disappears from lists and searches; an administrator can restore it."""
-        lifecycle.archive(obj, optional_version(obj))
-        stored()
-        return no_content()
+        It disappears from lists and searches; an administrator can restore it.""")
 
 
-@bp.route("/events/<int:id>/restore", endpoint="event_restore", tags=TAGS, methods=["POST"])
-@bp.response(200, EventSchema, headers=ETAG)
-@documents(403, 404)
-@guarded(Event, may=access.can_administer, include_archived=True)
-def restore_event(obj):
-    """Restore an archived event (administrators)"""
-    lifecycle.restore(obj)
-    stored()
-    return one(obj)
+restore_route("/events/<int:id>/restore", "event_restore", TAGS, Event, EventSchema,
+              "Restore an archived event (administrators)")

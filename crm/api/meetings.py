@@ -4,11 +4,9 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_login import current_user
 
-from crm import access, lifecycle
 from crm.api import bp
-from crm.api.resources import (ETAG, IF_MATCH, IF_MATCH_OPTIONAL, LOCATION, checked_version,
-                               created, documents, guarded, no_content, one, optional_version,
-                               paginated, stored)
+from crm.api.resources import (archive_method, changing, checked_version, created, creating,
+                               listing, one, paginated, reading, restore_route, stored)
 from crm.api.schemas import (MeetingCreateSchema, MeetingPage, MeetingPatchSchema, MeetingQuery,
                              MeetingSchema)
 from crm.meetings.services import (MeetingFilters, archive_meeting, filtered_meetings,
@@ -35,9 +33,7 @@ def current_values(meeting: Meeting) -> dict:
 
 @bp.route("/meetings", endpoint="meetings", tags=TAGS)
 class Meetings(MethodView):
-    @bp.arguments(MeetingQuery, location="query")
-    @bp.response(200, MeetingPage)
-    @documents(422)
+    @listing(MeetingQuery, MeetingPage)
     def get(self, args):
         """List meetings
 
@@ -50,10 +46,7 @@ class Meetings(MethodView):
             outcome=args.get("outcome"), q=args.get("q"))
         return paginated(with_list_details(filtered_meetings(filters)), args)
 
-    @bp.response(201, MeetingSchema, headers={**LOCATION, **ETAG})
-    @documents(403, 413, 422)
-    @guarded(may=access.can_edit)
-    @bp.arguments(MeetingCreateSchema)
+    @creating(MeetingSchema, MeetingCreateSchema)
     def post(self, data):
         """Log a meeting
 
@@ -66,18 +59,12 @@ class Meetings(MethodView):
 
 @bp.route("/meetings/<int:id>", endpoint="meeting", tags=TAGS)
 class MeetingItem(MethodView):
-    @bp.response(200, MeetingSchema, headers=ETAG)
-    @documents(404)
-    @guarded(Meeting)
+    @reading(Meeting, MeetingSchema)
     def get(self, obj):
         """Read a meeting, with its follow-ups"""
         return one(obj)
 
-    @bp.response(200, MeetingSchema, headers=ETAG)
-    @bp.doc(parameters=[IF_MATCH])
-    @documents(403, 404, 412, 413, 422, 428)
-    @guarded(Meeting, may=access.can_edit, version_required=True)
-    @bp.arguments(MeetingPatchSchema)
+    @changing(Meeting, MeetingSchema, MeetingPatchSchema)
     def patch(self, data, obj):
         """Change a meeting
 
@@ -89,25 +76,11 @@ class MeetingItem(MethodView):
         stored()
         return one(obj)
 
-    @bp.response(204)
-    @bp.doc(parameters=[IF_MATCH_OPTIONAL])
-    @documents(403, 404, 412)
-    @guarded(Meeting, may=access.can_edit)
-    def delete(self, obj):
-        """Archive a meeting
+    delete = archive_method(Meeting, """Archive a meeting
 
-        It disappears from lists and timelines; an administrator can restore it."""
-        archive_meeting(obj, optional_version(obj))
-        stored()
-        return no_content()
+        It disappears from lists and timelines; an administrator can restore it.""",
+        archive=archive_meeting)
 
 
-@bp.route("/meetings/<int:id>/restore", endpoint="meeting_restore", tags=TAGS, methods=["POST"])
-@bp.response(200, MeetingSchema, headers=ETAG)
-@documents(403, 404)
-@guarded(Meeting, may=access.can_administer, include_archived=True)
-def restore_meeting(obj):
-    """Restore an archived meeting (administrators)"""
-    lifecycle.restore(obj)
-    stored()
-    return one(obj)
+restore_route("/meetings/<int:id>/restore", "meeting_restore", TAGS, Meeting, MeetingSchema,
+              "Restore an archived meeting (administrators)")

@@ -6,12 +6,12 @@ from flask.views import MethodView
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from crm import access, lifecycle
+from crm import access
 from crm.api import bp
 from crm.api.reports import PDF_RESPONSE
-from crm.api.resources import (ETAG, IF_MATCH, IF_MATCH_OPTIONAL, LOCATION, check_references,
-                               checked_version, created, documents, duplicates_conflict, guarded,
-                               no_content, one, optional_version, paginated, stored)
+from crm.api.resources import (archive_method, changing, check_references, checked_version,
+                               created, creating, documents, duplicates_conflict, guarded,
+                               listing, one, paginated, reading, restore_route, stored)
 from crm.api.schemas import (MemorandumCreateSchema, MemorandumPage, MemorandumPatchSchema,
                              MemorandumQuery, MemorandumSchema)
 from crm.extensions import db
@@ -54,9 +54,7 @@ def _split(data: dict) -> tuple[dict, list | None, list | None]:
 
 @bp.route("/memoranda", endpoint="memoranda", tags=TAGS)
 class Memoranda(MethodView):
-    @bp.arguments(MemorandumQuery, location="query")
-    @bp.response(200, MemorandumPage)
-    @documents(422)
+    @listing(MemorandumQuery, MemorandumPage)
     def get(self, args):
         """List memoranda
 
@@ -69,10 +67,7 @@ class Memoranda(MethodView):
             selectinload(Memorandum.terms), selectinload(Memorandum.attachments))
         return paginated(stmt, args)
 
-    @bp.response(201, MemorandumSchema, headers={**LOCATION, **ETAG})
-    @documents(403, 409, 413, 422)
-    @guarded(may=access.can_edit)
-    @bp.arguments(MemorandumCreateSchema)
+    @creating(MemorandumSchema, MemorandumCreateSchema, 409)
     def post(self, data):
         """Add a memorandum
 
@@ -89,18 +84,12 @@ class Memoranda(MethodView):
 
 @bp.route("/memoranda/<int:id>", endpoint="memorandum", tags=TAGS)
 class MemorandumItem(MethodView):
-    @bp.response(200, MemorandumSchema, headers=ETAG)
-    @documents(404)
-    @guarded(Memorandum)
+    @reading(Memorandum, MemorandumSchema)
     def get(self, obj):
         """Read a memorandum, with its parties and terms"""
         return one(obj)
 
-    @bp.response(200, MemorandumSchema, headers=ETAG)
-    @bp.doc(parameters=[IF_MATCH])
-    @documents(403, 404, 409, 412, 413, 422, 428)
-    @guarded(Memorandum, may=access.can_edit, version_required=True)
-    @bp.arguments(MemorandumPatchSchema)
+    @changing(Memorandum, MemorandumSchema, MemorandumPatchSchema, 409)
     def patch(self, data, obj):
         """Change a memorandum
 
@@ -114,30 +103,14 @@ class MemorandumItem(MethodView):
         stored()
         return one(obj)
 
-    @bp.response(204)
-    @bp.doc(parameters=[IF_MATCH_OPTIONAL])
-    @documents(403, 404, 412)
-    @guarded(Memorandum, may=access.can_edit)
-    def delete(self, obj):
-        """Archive a memorandum
+    delete = archive_method(Memorandum, """Archive a memorandum
 
         It disappears from lists; its reference stays taken; an administrator can restore
-        it."""
-        archive_memorandum(obj, optional_version(obj))
-        stored()
-        return no_content()
+        it.""", archive=archive_memorandum)
 
 
-@bp.route("/memoranda/<int:id>/restore", endpoint="memorandum_restore", tags=TAGS,
-          methods=["POST"])
-@bp.response(200, MemorandumSchema, headers=ETAG)
-@documents(403, 404)
-@guarded(Memorandum, may=access.can_administer, include_archived=True)
-def restore_memorandum(obj):
-    """Restore an archived memorandum (administrators)"""
-    lifecycle.restore(obj)
-    stored()
-    return one(obj)
+restore_route("/memoranda/<int:id>/restore", "memorandum_restore", TAGS, Memorandum,
+              MemorandumSchema, "Restore an archived memorandum (administrators)")
 
 
 @bp.route("/memoranda/<int:id>/summary.pdf", endpoint="memorandum_summary", tags=TAGS)

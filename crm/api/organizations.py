@@ -3,11 +3,9 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from crm import access, lifecycle
 from crm.api import bp
-from crm.api.resources import (ETAG, IF_MATCH, IF_MATCH_OPTIONAL, LOCATION, checked_version,
-                               created, documents, guarded, no_content, one, optional_version,
-                               paginated, stored)
+from crm.api.resources import (archive_method, changing, checked_version, created, creating,
+                               listing, one, paginated, reading, restore_route, stored)
 from crm.api.schemas import (OrganizationCreateSchema, OrganizationPage, OrganizationPatchSchema,
                              OrganizationQuery, OrganizationSchema)
 from crm.models import Organization
@@ -19,9 +17,7 @@ TAGS = ["organizations"]
 
 @bp.route("/organizations", endpoint="organizations", tags=TAGS)
 class Organizations(MethodView):
-    @bp.arguments(OrganizationQuery, location="query")
-    @bp.response(200, OrganizationPage)
-    @documents(422)
+    @listing(OrganizationQuery, OrganizationPage)
     def get(self, args):
         """List organizations
 
@@ -29,10 +25,7 @@ class Organizations(MethodView):
         return paginated(find_organizations(args.get("q"), kind=args.get("kind"),
                                             country=args.get("country")), args)
 
-    @bp.response(201, OrganizationSchema, headers={**LOCATION, **ETAG})
-    @documents(403, 413, 422)
-    @guarded(may=access.can_edit)
-    @bp.arguments(OrganizationCreateSchema)
+    @creating(OrganizationSchema, OrganizationCreateSchema)
     def post(self, data):
         """Add an organization"""
         org = create_organization({"aliases": [], **data})
@@ -42,18 +35,12 @@ class Organizations(MethodView):
 
 @bp.route("/organizations/<int:id>", endpoint="organization", tags=TAGS)
 class OrganizationItem(MethodView):
-    @bp.response(200, OrganizationSchema, headers=ETAG)
-    @documents(404)
-    @guarded(Organization)
+    @reading(Organization, OrganizationSchema)
     def get(self, obj):
         """Read an organization"""
         return one(obj)
 
-    @bp.response(200, OrganizationSchema, headers=ETAG)
-    @bp.doc(parameters=[IF_MATCH])
-    @documents(403, 404, 412, 413, 422, 428)
-    @guarded(Organization, may=access.can_edit, version_required=True)
-    @bp.arguments(OrganizationPatchSchema)
+    @changing(Organization, OrganizationSchema, OrganizationPatchSchema)
     def patch(self, data, obj):
         """Change an organization
 
@@ -63,26 +50,10 @@ class OrganizationItem(MethodView):
         stored()
         return one(obj)
 
-    @bp.response(204)
-    @bp.doc(parameters=[IF_MATCH_OPTIONAL])
-    @documents(403, 404, 412)
-    @guarded(Organization, may=access.can_edit)
-    def delete(self, obj):
-        """Archive an organization
+    delete = archive_method(Organization, """Archive an organization
 
-        It disappears from lists and searches; an administrator can restore it."""
-        lifecycle.archive(obj, optional_version(obj))
-        stored()
-        return no_content()
+        It disappears from lists and searches; an administrator can restore it.""")
 
 
-@bp.route("/organizations/<int:id>/restore", endpoint="organization_restore", tags=TAGS,
-          methods=["POST"])
-@bp.response(200, OrganizationSchema, headers=ETAG)
-@documents(403, 404)
-@guarded(Organization, may=access.can_administer, include_archived=True)
-def restore_organization(obj):
-    """Restore an archived organization (administrators)"""
-    lifecycle.restore(obj)
-    stored()
-    return one(obj)
+restore_route("/organizations/<int:id>/restore", "organization_restore", TAGS, Organization,
+              OrganizationSchema, "Restore an archived organization (administrators)")

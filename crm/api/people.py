@@ -3,11 +3,9 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from crm import access, lifecycle
 from crm.api import bp
-from crm.api.resources import (ETAG, IF_MATCH, IF_MATCH_OPTIONAL, LOCATION, checked_version,
-                               created, documents, guarded, no_content, one, optional_version,
-                               paginated, stored)
+from crm.api.resources import (archive_method, changing, checked_version, created, creating,
+                               listing, one, paginated, reading, restore_route, stored)
 from crm.api.schemas import (PersonCreateSchema, PersonPage, PersonPatchSchema, PersonQuery,
                              PersonSchema)
 from crm.models import Person
@@ -18,9 +16,7 @@ TAGS = ["people"]
 
 @bp.route("/people", endpoint="people", tags=TAGS)
 class People(MethodView):
-    @bp.arguments(PersonQuery, location="query")
-    @bp.response(200, PersonPage)
-    @documents(422)
+    @listing(PersonQuery, PersonPage)
     def get(self, args):
         """List people
 
@@ -28,10 +24,7 @@ class People(MethodView):
         return paginated(find_people(args.get("q"), organization_id=args.get("organization_id"),
                                      country=args.get("country"), role=args.get("role")), args)
 
-    @bp.response(201, PersonSchema, headers={**LOCATION, **ETAG})
-    @documents(403, 413, 422)
-    @guarded(may=access.can_edit)
-    @bp.arguments(PersonCreateSchema)
+    @creating(PersonSchema, PersonCreateSchema)
     def post(self, data):
         """Add a person"""
         person = create_person(data)
@@ -41,18 +34,12 @@ class People(MethodView):
 
 @bp.route("/people/<int:id>", endpoint="person", tags=TAGS)
 class PersonItem(MethodView):
-    @bp.response(200, PersonSchema, headers=ETAG)
-    @documents(404)
-    @guarded(Person)
+    @reading(Person, PersonSchema)
     def get(self, obj):
         """Read a person"""
         return one(obj)
 
-    @bp.response(200, PersonSchema, headers=ETAG)
-    @bp.doc(parameters=[IF_MATCH])
-    @documents(403, 404, 412, 413, 422, 428)
-    @guarded(Person, may=access.can_edit, version_required=True)
-    @bp.arguments(PersonPatchSchema)
+    @changing(Person, PersonSchema, PersonPatchSchema)
     def patch(self, data, obj):
         """Change a person
 
@@ -62,25 +49,10 @@ class PersonItem(MethodView):
         stored()
         return one(obj)
 
-    @bp.response(204)
-    @bp.doc(parameters=[IF_MATCH_OPTIONAL])
-    @documents(403, 404, 412)
-    @guarded(Person, may=access.can_edit)
-    def delete(self, obj):
-        """Archive a person
+    delete = archive_method(Person, """Archive a person
 
-        They disappear from lists and searches; an administrator can restore them."""
-        lifecycle.archive(obj, optional_version(obj))
-        stored()
-        return no_content()
+        They disappear from lists and searches; an administrator can restore them.""")
 
 
-@bp.route("/people/<int:id>/restore", endpoint="person_restore", tags=TAGS, methods=["POST"])
-@bp.response(200, PersonSchema, headers=ETAG)
-@documents(403, 404)
-@guarded(Person, may=access.can_administer, include_archived=True)
-def restore_person(obj):
-    """Restore an archived person (administrators)"""
-    lifecycle.restore(obj)
-    stored()
-    return one(obj)
+restore_route("/people/<int:id>/restore", "person_restore", TAGS, Person, PersonSchema,
+              "Restore an archived person (administrators)")

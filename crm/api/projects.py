@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
-from crm import access, lifecycle
+from crm import access
 from crm.api import bp
-from crm.api.resources import (ETAG, IF_MATCH, IF_MATCH_OPTIONAL, LOCATION, checked_version,
-                               created, documents, guarded, no_content, one, optional_version,
-                               paginated, stored)
+from crm.api.resources import (ETAG, IF_MATCH_OPTIONAL, archive_method, changing,
+                               checked_version, created, creating, documents, guarded, listing,
+                               one, optional_version, paginated, reading, restore_route, stored)
 from crm.api.schemas import (ProjectCreateSchema, ProjectPage, ProjectPatchSchema, ProjectQuery,
                              ProjectSchema, StageMoveSchema)
 from crm.errors import ValidationFailed
@@ -57,9 +57,7 @@ def _split(data: dict) -> tuple[dict, list | None, list | None]:
 
 @bp.route("/projects", endpoint="projects", tags=TAGS)
 class Projects(MethodView):
-    @bp.arguments(ProjectQuery, location="query")
-    @bp.response(200, ProjectPage)
-    @documents(422)
+    @listing(ProjectQuery, ProjectPage)
     def get(self, args):
         """List projects
 
@@ -70,10 +68,7 @@ class Projects(MethodView):
             stmt = stmt.join(Project.stage).where(PipelineStage.key == args["stage"])
         return paginated(stmt.order_by(Project.title, Project.id), args)
 
-    @bp.response(201, ProjectSchema, headers={**LOCATION, **ETAG})
-    @documents(403, 413, 422)
-    @guarded(may=access.can_edit)
-    @bp.arguments(ProjectCreateSchema)
+    @creating(ProjectSchema, ProjectCreateSchema)
     def post(self, data):
         """Add a project
 
@@ -91,18 +86,12 @@ class Projects(MethodView):
 
 @bp.route("/projects/<int:id>", endpoint="project", tags=TAGS)
 class ProjectItem(MethodView):
-    @bp.response(200, ProjectSchema, headers=ETAG)
-    @documents(404)
-    @guarded(Project)
+    @reading(Project, ProjectSchema)
     def get(self, obj):
         """Read a project, with its parties, people and stage history"""
         return one(obj)
 
-    @bp.response(200, ProjectSchema, headers=ETAG)
-    @bp.doc(parameters=[IF_MATCH])
-    @documents(403, 404, 412, 413, 422, 428)
-    @guarded(Project, may=access.can_edit, version_required=True)
-    @bp.arguments(ProjectPatchSchema)
+    @changing(Project, ProjectSchema, ProjectPatchSchema)
     def patch(self, data, obj):
         """Change a project
 
@@ -114,18 +103,10 @@ class ProjectItem(MethodView):
         stored()
         return one(obj)
 
-    @bp.response(204)
-    @bp.doc(parameters=[IF_MATCH_OPTIONAL])
-    @documents(403, 404, 412)
-    @guarded(Project, may=access.can_edit)
-    def delete(self, obj):
-        """Archive a project
+    delete = archive_method(Project, """Archive a project
 
         It disappears from the pipeline, lists and reports; an administrator can restore
-        it."""
-        lifecycle.archive(obj, optional_version(obj))
-        stored()
-        return no_content()
+        it.""")
 
 
 @bp.route("/projects/<int:id>/stage", endpoint="project_stage", tags=TAGS, methods=["POST"])
@@ -147,13 +128,5 @@ def move_project(data, obj):
     return one(obj)
 
 
-@bp.route("/projects/<int:id>/restore", endpoint="project_restore", tags=TAGS,
-          methods=["POST"])
-@bp.response(200, ProjectSchema, headers=ETAG)
-@documents(403, 404)
-@guarded(Project, may=access.can_administer, include_archived=True)
-def restore_project(obj):
-    """Restore an archived project (administrators)"""
-    lifecycle.restore(obj)
-    stored()
-    return one(obj)
+restore_route("/projects/<int:id>/restore", "project_restore", TAGS, Project, ProjectSchema,
+              "Restore an archived project (administrators)")

@@ -14,7 +14,7 @@ from flask import Response, abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from crm import access
+from crm import access, lifecycle
 from crm.api import bp
 from crm.api.errors import Problem
 from crm.api.schemas import ID_MAX, PER_PAGE_MAX
@@ -83,6 +83,76 @@ def guarded(model=None, *, may: Callable[[object], bool] | None = None,
             return view(*args, **kwargs)
         return wrapper
     return decorator
+
+
+# --- the shapes of a collection's routes: what each documents and checks, written once --
+
+def listing(query_schema, page_schema):
+    """A GET of a collection: the query string checked (422), a page of records."""
+    def decorator(view):
+        view = documents(422)(view)
+        view = bp.response(200, page_schema)(view)
+        return bp.arguments(query_schema, location="query")(view)
+    return decorator
+
+
+def reading(model, schema):
+    """A GET of one record (404 unless the caller may see it), with its ETag."""
+    def decorator(view):
+        view = guarded(model)(view)
+        view = documents(404)(view)
+        return bp.response(200, schema, headers=ETAG)(view)
+    return decorator
+
+
+def creating(schema, body_schema, *statuses: int):
+    """A POST that adds a record: editors only (403), the body checked (413, 415, 422),
+    201 with Location and ETag."""
+    def decorator(view):
+        view = bp.arguments(body_schema)(view)
+        view = guarded(may=access.can_edit)(view)
+        view = documents(403, 413, 422, *statuses)(view)
+        return bp.response(201, schema, headers={**LOCATION, **ETAG})(view)
+    return decorator
+
+
+def changing(model, schema, body_schema, *statuses: int):
+    """A PATCH of one record: editors only, the version required (428) and checked (412)."""
+    def decorator(view):
+        view = bp.arguments(body_schema)(view)
+        view = guarded(model, may=access.can_edit, version_required=True)(view)
+        view = documents(403, 404, 412, 413, 422, 428, *statuses)(view)
+        view = bp.doc(parameters=[IF_MATCH])(view)
+        return bp.response(200, schema, headers=ETAG)(view)
+    return decorator
+
+
+def archive_method(model, doc: str, archive: Callable = lifecycle.archive):
+    """A record view's DELETE: archive it (editors; the version is optional), 204. `doc`
+    is the OpenAPI summary, a blank line and the description."""
+    def delete(self, obj):
+        archive(obj, optional_version(obj))
+        stored()
+        return no_content()
+    delete.__doc__ = doc
+    delete = guarded(model, may=access.can_edit)(delete)
+    delete = documents(403, 404, 412)(delete)
+    delete = bp.doc(parameters=[IF_MATCH_OPTIONAL])(delete)
+    return bp.response(204)(delete)
+
+
+def restore_route(rule: str, endpoint: str, tags: list[str], model, schema, doc: str) -> None:
+    """POST <rule>: an administrator restores an archived record (200 with the record)."""
+    def restore(obj):
+        lifecycle.restore(obj)
+        stored()
+        return one(obj)
+    restore.__doc__ = doc
+    restore.__name__ = endpoint
+    view = guarded(model, may=access.can_administer, include_archived=True)(restore)
+    view = documents(403, 404)(view)
+    view = bp.response(200, schema, headers=ETAG)(view)
+    bp.route(rule, endpoint=endpoint, tags=tags, methods=["POST"])(view)
 
 
 def _version_sent() -> bool:

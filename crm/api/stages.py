@@ -6,7 +6,7 @@ from flask import abort
 from flask.views import MethodView
 
 from crm.api import bp
-from crm.api.resources import ETAG, documents, one, paginated
+from crm.api.resources import ETAG, documents, listing, one, paginated
 from crm.api.schemas import ID_MAX, StagePage, StageQuery, StageSchema
 from crm.extensions import db
 from crm.models import PipelineStage
@@ -16,9 +16,7 @@ TAGS = ["stages"]
 
 @bp.route("/stages", endpoint="stages", tags=TAGS)
 class Stages(MethodView):
-    @bp.arguments(StageQuery, location="query")
-    @bp.response(200, StagePage)
-    @documents(422)
+    @listing(StageQuery, StagePage)
     def get(self, args):
         """List the pipeline stages, in order"""
         return paginated(sa.select(PipelineStage).order_by(PipelineStage.position,

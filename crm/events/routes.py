@@ -1,13 +1,13 @@
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from crm import access, lifecycle
+from crm import access
+from crm.crud import RecordPages
 from crm.events import bp
 from crm.events.forms import EventForm
 from crm.events.services import create_event, find_events, update_event
 from crm.extensions import db
-from crm.forms import submit
 from crm.models import Event, parse_id
 
 
@@ -30,39 +30,10 @@ def detail(event_id):
     return render_template("events/detail.html", event=event)
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@login_required
-@access.editor_required
-def create():
-    form = EventForm()
-    saved, event = submit(form, lambda: create_event(form.values()))
-    if saved:
-        flash(_("%(name)s added.", name=event.label), "success")
-        return redirect(url_for(".detail", event_id=event.id))
-    return render_template("events/form.html", form=form, event=None)
-
-
-@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
-@login_required
-@access.editor_required
-def edit(event_id):
-    event = access.get_or_404(Event, event_id)
-    form = EventForm(obj=event if request.method == "GET" else None)
-    if request.method == "GET":
-        form.version.data = event.version
-    saved, _changes = submit(form, lambda: update_event(
-        event, form.values(), expected_version=form.version.data))
-    if saved:
-        flash(_("Changes saved."), "success")
-        return redirect(url_for(".detail", event_id=event.id))
-    return render_template("events/form.html", form=form, event=event)
-
-
-@bp.post("/<int:event_id>/archive")
-@login_required
-@access.editor_required
-def archive(event_id):
-    event = access.get_or_404(Event, event_id)
-    lifecycle.archive(event)
-    flash(_("%(name)s archived. An administrator can restore it.", name=event.label), "info")
-    return redirect(url_for(".index"))
+RecordPages(
+    Event, "event_id", EventForm, "events/form.html", "event",
+    create=create_event, update=update_event,
+    added=lambda event: _("%(name)s added.", name=event.label),
+    archived=lambda event: _("%(name)s archived. An administrator can restore it.",
+                             name=event.label),
+).register(bp)

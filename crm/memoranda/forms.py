@@ -12,8 +12,9 @@ from wtforms.validators import AnyOf, DataRequired, Optional
 from crm.extensions import db
 from crm.form_fields import (EnumField, LongTextField, OrganizationNameField, TextField,
                              as_choices, resolve_record)
-from crm.models import (Event, Memorandum, MemorandumKind, MemorandumStatus, Organization, Person,
-                        Project)
+from crm.models import (Event, Memorandum, MemorandumKind, MemorandumParty, MemorandumStatus,
+                        MemorandumTerm, Organization, Person, Project)
+from crm.models.base import column_length
 from crm.reference import label
 
 BLANK_PARTY_ROWS = 3
@@ -52,9 +53,9 @@ class PartyForm(Form):
 
     organization = OrganizationNameField()
     organization_id = HiddenField()
-    signatory_person = TextField(_l("Signatory"), 200)
+    signatory_person = TextField(_l("Signatory"), column_length(Person.full_name))
     signatory_person_id = HiddenField()
-    role = TextField(_l("Role in the memorandum"), 80)
+    role = TextField(_l("Role in the memorandum"), column_length(MemorandumParty.role))
 
     def is_blank(self) -> bool:
         return not any(f.data for f in (self.organization, self.organization_id,
@@ -78,7 +79,7 @@ class PartyForm(Form):
 
 
 class TermForm(Form):
-    heading = TextField(_l("Heading"), 200)
+    heading = TextField(_l("Heading"), column_length(MemorandumTerm.heading))
     text = LongTextField(_l("Text"), 20_000)
 
     def is_blank(self) -> bool:
@@ -86,17 +87,17 @@ class TermForm(Form):
 
 
 class MemorandumForm(FlaskForm):
-    reference = TextField(_l("Reference"), 40, [DataRequired()],
+    reference = TextField(_l("Reference"), column_length(Memorandum.reference), [DataRequired()],
                           description=_l("Unique, e.g. MOU-2018-001"))
-    title = TextField(_l("Title"), 300, [DataRequired()])
+    title = TextField(_l("Title"), column_length(Memorandum.title), [DataRequired()])
     kind = EnumField(_l("Kind"), MemorandumKind)
     status = StatusField(_l("Status"), default=MemorandumStatus.DRAFT.value)
-    project = TextField(_l("Project"), 200, description=_l("Type part of its title"))
+    project = TextField(_l("Project"), column_length(Project.title), description=_l("Type part of its title"))
     project_id = HiddenField()
     event_id = SelectField(_l("Event"), validators=[Optional()],
                            description=_l("Where it was signed or discussed"))
     signed_on = DateField(_l("Signed on"), validators=[Optional()])
-    signed_place = TextField(_l("Place of signing"), 200,
+    signed_place = TextField(_l("Place of signing"), column_length(Memorandum.signed_place),
                              description=_l("e.g. National Pavilion of Kazakhstan, Cannes"))
     effective_from = DateField(_l("Takes effect"), validators=[Optional()])
     expires_on = DateField(_l("Expires"), validators=[Optional()])

@@ -21,6 +21,12 @@ def parse_id(value) -> int | None:
     return None
 
 
+def column_length(column) -> int:
+    """The characters a String column holds, e.g. `column_length(Organization.name)`: the
+    one source of the limits forms and API schemas check (the model)."""
+    return column.property.columns[0].type.length
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

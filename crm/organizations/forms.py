@@ -1,32 +1,36 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SubmitField
-from wtforms.validators import URL, DataRequired, Optional, ValidationError
+from wtforms.validators import DataRequired, ValidationError
 
 from crm.form_fields import CountryField, EnumField, LongTextField, TextField
-from crm.models import OrganizationKind
+from crm.models import Organization, OrganizationKind
+from crm.models.base import column_length
+from crm.organizations.services import alias_lines, alias_problem, website_problem
 
 
 class OrganizationForm(FlaskForm):
-    name = TextField(_l("Name (Latin)"), 200, [DataRequired()])
-    local_name = TextField(_l("Name in its own script"), 200,
+    name = TextField(_l("Name (Latin)"), column_length(Organization.name), [DataRequired()])
+    local_name = TextField(_l("Name in its own script"), column_length(Organization.local_name),
                            description=_l("For example Қазақфильм or 東京ニューシネマ"))
     kind = EnumField(_l("Kind"), OrganizationKind)
     country = CountryField()
-    city = TextField(_l("City"), 120)
-    website = TextField(_l("Website"), 500,
-                        [Optional(), URL(require_tld=True, message=_l("Enter a full address, "
-                                                                      "starting with https://"))])
+    city = TextField(_l("City"), column_length(Organization.city))
+    website = TextField(_l("Website"), column_length(Organization.website))
     aliases = LongTextField(_l("Other spellings"), 4000,
                             description=_l("One per line, e.g. Kazakfilm, Казахфильм"))
     notes = LongTextField(_l("Notes"))
     version = HiddenField()
     submit = SubmitField(_l("Save"))
 
+    def validate_website(self, field):
+        if problem := website_problem(field.data):
+            raise ValidationError(problem)
+
     def validate_aliases(self, field):
         for line in alias_lines(field.data):
-            if len(line) > 200:
-                raise ValidationError(_l("Each spelling may be at most 200 characters."))
+            if problem := alias_problem(line):
+                raise ValidationError(problem)
 
     def values(self) -> dict:
         return {
@@ -35,7 +39,3 @@ class OrganizationForm(FlaskForm):
             "city": self.city.data, "website": self.website.data, "notes": self.notes.data,
             "aliases": alias_lines(self.aliases.data),
         }
-
-
-def alias_lines(text: str | None) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]

@@ -1,18 +1,16 @@
-import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy.orm import joinedload
 
-from crm import access, lifecycle
+from crm import access
+from crm.crud import RecordPages
 from crm.extensions import db
-from crm.forms import submit
-from crm.models import Organization, OrganizationKind, Project, ProjectParty
+from crm.models import Organization, OrganizationKind
 from crm.organizations import bp
-from crm.timeline import organization_timeline
 from crm.organizations.forms import OrganizationForm
 from crm.organizations.services import (create_organization, find_organizations,
-                                        update_organization)
+                                        organization_page, update_organization)
+from crm.timeline import organization_timeline
 
 
 @bp.get("")
@@ -27,58 +25,22 @@ def index():
                            country=country, kinds=list(OrganizationKind))
 
 
-PROJECTS_SHOWN = 50  # the most recently active; the projects list has them all
-
-
 @bp.get("/<int:organization_id>")
 @login_required
 def detail(organization_id):
     org = access.get_or_404(Organization, organization_id)
-    theirs = sa.select(ProjectParty.project_id).where(ProjectParty.organization_id == org.id)
-    project_count = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Project).where(Project.id.in_(theirs)))
-    projects = db.session.scalars(
-        sa.select(Project).where(Project.id.in_(theirs)).options(joinedload(Project.stage))
-        .order_by(Project.last_activity_at.desc(), Project.id.desc())
-        .limit(PROJECTS_SHOWN)).all() if project_count else []
-    return render_template("organizations/detail.html", org=org, projects=projects,
-                           project_count=project_count, timeline=organization_timeline(org))
+    return render_template("organizations/detail.html", org=org, page=organization_page(org),
+                           timeline=organization_timeline(org))
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@login_required
-@access.editor_required
-def create():
-    form = OrganizationForm()
-    saved, org = submit(form, lambda: create_organization(form.values()))
-    if saved:
-        flash(_("Organization “%(name)s” added.", name=org.name), "success")
-        return redirect(url_for(".detail", organization_id=org.id))
-    return render_template("organizations/form.html", form=form, org=None)
+def _show_aliases(form: OrganizationForm, org: Organization) -> None:
+    form.aliases.data = "\n".join(org.alias_names)
 
 
-@bp.route("/<int:organization_id>/edit", methods=["GET", "POST"])
-@login_required
-@access.editor_required
-def edit(organization_id):
-    org = access.get_or_404(Organization, organization_id)
-    form = OrganizationForm(obj=org if request.method == "GET" else None)
-    if request.method == "GET":
-        form.aliases.data = "\n".join(org.alias_names)
-        form.version.data = org.version
-    saved, _changes = submit(form, lambda: update_organization(
-        org, form.values(), expected_version=form.version.data))
-    if saved:
-        flash(_("Changes saved."), "success")
-        return redirect(url_for(".detail", organization_id=org.id))
-    return render_template("organizations/form.html", form=form, org=org)
-
-
-@bp.post("/<int:organization_id>/archive")
-@login_required
-@access.editor_required
-def archive(organization_id):
-    org = access.get_or_404(Organization, organization_id)
-    lifecycle.archive(org)
-    flash(_("“%(name)s” archived. An administrator can restore it.", name=org.name), "info")
-    return redirect(url_for(".index"))
+RecordPages(
+    Organization, "organization_id", OrganizationForm, "organizations/form.html", "org",
+    create=create_organization, update=update_organization, show=_show_aliases,
+    added=lambda org: _("Organization “%(name)s” added.", name=org.name),
+    archived=lambda org: _("“%(name)s” archived. An administrator can restore it.",
+                           name=org.name),
+).register(bp)

@@ -3,14 +3,43 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from crm import lifecycle
 from crm.errors import ValidationFailed
-from crm.models import Organization, OrganizationAlias, fold
+from crm.extensions import db
+from crm.models import (Organization, OrganizationAlias, Person, PipelineStage, Project,
+                        ProjectParty, fold)
+from crm.models.base import column_length
 from crm.reference import is_country, with_codes_normalized
+
+
+WEBSITE_MESSAGE = _l("Enter a full address, starting with https://")
+_WEBSITE = re.compile(r"https?://[^\s/$.?#][^\s]*\.[^\s]+")
+ALIAS_MAX = column_length(OrganizationAlias.name)
+
+
+def website_problem(website: str | None) -> str | None:
+    """Why `website` is not a web address to link to (None when it is, or is empty). The
+    one rule for the pages' form, the API and the CLI."""
+    if website and not _WEBSITE.fullmatch(website):
+        return str(WEBSITE_MESSAGE)
+    return None
+
+
+def alias_problem(alias: str) -> str | None:
+    """Why `alias` cannot be another spelling of an organization (None when it can)."""
+    if len(alias) > ALIAS_MAX:
+        return str(_l("Each spelling may be at most %(n)d characters.", n=ALIAS_MAX))
+    return None
+
+
+def alias_lines(text: str | None) -> list[str]:
+    """The spellings typed one per line (blank lines skipped)."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 def _validate(values: dict) -> None:
@@ -19,11 +48,11 @@ def _validate(values: dict) -> None:
         errors["name"] = [str(_l("A name is required."))]
     if values.get("country") and not is_country(values["country"]):
         errors["country"] = [str(_l("Unknown country code."))]
-    website = values.get("website")
-    if website and not re.fullmatch(r"https?://[^\s/$.?#][^\s]*\.[^\s]+", website):
-        errors["website"] = [str(_l("Enter a full address, starting with https://"))]
-    if any(len(alias) > 200 for alias in values.get("aliases") or ()):
-        errors["aliases"] = [str(_l("Each spelling may be at most 200 characters."))]
+    if problem := website_problem(values.get("website")):
+        errors["website"] = [problem]
+    alias_problems = {p for p in map(alias_problem, values.get("aliases") or ()) if p}
+    if alias_problems:
+        errors["aliases"] = sorted(alias_problems)
     if errors:
         raise ValidationFailed(errors)
 
@@ -74,3 +103,33 @@ def find_organizations(q: str | None = None, *, kind=None, country=None) -> sa.S
     if country:
         stmt = stmt.where(Organization.country == country)
     return stmt.order_by(Organization.name, Organization.id)
+
+
+PROJECTS_SHOWN = 50  # the most recently active; the projects list has them all
+
+
+@dataclass(frozen=True)
+class OrganizationPage:
+    """What an organization's page shows besides the record: rows of plain columns."""
+
+    people: list  # (id, full_name, local_name, position)
+    projects: list  # (id, title, stage): the most recently active
+    project_count: int  # all of them
+
+
+def organization_page(org: Organization) -> OrganizationPage:
+    """People and projects of `org`, as the viewer may see them, in two statements."""
+    people = db.session.execute(
+        sa.select(Person.id, Person.full_name, Person.local_name, Person.position)
+        .where(Person.organization_id == org.id).order_by(Person.full_name, Person.id)).all()
+    # The count comes with the first rows (a window over the same visible projects).
+    rows = db.session.execute(
+        sa.select(Project.id, Project.title, PipelineStage.name.label("stage"),
+                  sa.func.count().over().label("total"))
+        .join(PipelineStage, PipelineStage.id == Project.stage_id)
+        .where(Project.id.in_(sa.select(ProjectParty.project_id)
+                              .where(ProjectParty.organization_id == org.id)))
+        .order_by(Project.last_activity_at.desc(), Project.id.desc())
+        .limit(PROJECTS_SHOWN)).all()
+    return OrganizationPage(people=people, projects=rows,
+                            project_count=rows[0].total if rows else 0)

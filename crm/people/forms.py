@@ -5,7 +5,8 @@ from wtforms.validators import DataRequired, Email, Optional, Regexp
 
 from crm.form_fields import (CountryField, EnumField, LongTextField, OrganizationNameField,
                              TextField, resolve_record)
-from crm.models import Organization, PersonRole
+from crm.models import Organization, Person, PersonRole
+from crm.models.base import column_length
 
 
 class OrganizationByName:
@@ -28,15 +29,15 @@ class OrganizationByName:
 
 
 class PersonForm(OrganizationByName, FlaskForm):
-    full_name = TextField(_l("Full name (Latin)"), 200, [DataRequired()])
-    local_name = TextField(_l("Name in its own script"), 200,
+    full_name = TextField(_l("Full name (Latin)"), column_length(Person.full_name), [DataRequired()])
+    local_name = TextField(_l("Name in its own script"), column_length(Person.local_name),
                            description=_l("For example 市山尚三 or Ерлан Нұрмұхамбетов"))
-    position = TextField(_l("Position"), 200)
+    position = TextField(_l("Position"), column_length(Person.position))
     role = EnumField(_l("Role"), PersonRole)
     country = CountryField()
-    email = TextField(_l("Email"), 254,
+    email = TextField(_l("Email"), column_length(Person.email),
                       [Optional(), Email(message=_l("Enter an email address like name@example.com."))])
-    phone = TextField(_l("Phone"), 50, [Optional(), Regexp(
+    phone = TextField(_l("Phone"), column_length(Person.phone), [Optional(), Regexp(
         r"^[0-9+()\-.\s/]{3,50}$", message=_l("Use digits, spaces and + ( ) - . / only."))])
     notes = LongTextField(_l("Notes"))
     version = HiddenField()

@@ -1,17 +1,15 @@
-import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy.orm import selectinload
 
-from crm import access, lifecycle
+from crm import access
+from crm.crud import RecordPages
 from crm.extensions import db
-from crm.forms import submit
-from crm.models import Organization, Person, PersonRole, Project, ProjectPerson, parse_id
+from crm.models import Organization, Person, PersonRole, parse_id
 from crm.people import bp
-from crm.timeline import person_timeline
 from crm.people.forms import PersonForm
-from crm.people.services import create_person, find_people, update_person
+from crm.people.services import create_person, find_people, person_credits, update_person
+from crm.timeline import person_timeline
 
 
 @bp.get("")
@@ -31,50 +29,22 @@ def index():
 @login_required
 def detail(person_id):
     person = access.get_or_404(Person, person_id)
-    credits = db.session.scalars(
-        sa.select(ProjectPerson).join(Project).where(ProjectPerson.person_id == person.id)
-        .options(selectinload(ProjectPerson.project).selectinload(Project.stage))
-        .order_by(Project.title)).all()
-    return render_template("people/detail.html", person=person, credits=credits,
+    return render_template("people/detail.html", person=person, credits=person_credits(person),
                            timeline=person_timeline(person))
 
 
-@bp.route("/new", methods=["GET", "POST"])
-@login_required
-@access.editor_required
-def create():
-    form = PersonForm()
-    if request.method == "GET" and parse_id(request.args.get("organization_id")):
-        form.show_organization(db.session.get(Organization, parse_id(request.args["organization_id"])))
-    saved, person = submit(form, lambda: create_person(form.values()))
-    if saved:
-        flash(_("%(name)s added.", name=person.full_name), "success")
-        return redirect(url_for(".detail", person_id=person.id))
-    return render_template("people/form.html", form=form, person=None)
+def _organization_from_query(form: PersonForm) -> None:
+    """/people/new?organization_id=… (from an organization's page) names it already."""
+    organization_id = parse_id(request.args.get("organization_id"))
+    if organization_id:
+        form.show_organization(db.session.get(Organization, organization_id))
 
 
-@bp.route("/<int:person_id>/edit", methods=["GET", "POST"])
-@login_required
-@access.editor_required
-def edit(person_id):
-    person = access.get_or_404(Person, person_id)
-    form = PersonForm(obj=person if request.method == "GET" else None)
-    if request.method == "GET":
-        form.show_organization(person.organization)
-        form.version.data = person.version
-    saved, _changes = submit(form, lambda: update_person(
-        person, form.values(), expected_version=form.version.data))
-    if saved:
-        flash(_("Changes saved."), "success")
-        return redirect(url_for(".detail", person_id=person.id))
-    return render_template("people/form.html", form=form, person=person)
-
-
-@bp.post("/<int:person_id>/archive")
-@login_required
-@access.editor_required
-def archive(person_id):
-    person = access.get_or_404(Person, person_id)
-    lifecycle.archive(person)
-    flash(_("%(name)s archived. An administrator can restore them.", name=person.full_name), "info")
-    return redirect(url_for(".index"))
+RecordPages(
+    Person, "person_id", PersonForm, "people/form.html", "person",
+    create=create_person, update=update_person, prefill=_organization_from_query,
+    show=lambda form, person: form.show_organization(person.organization),
+    added=lambda person: _("%(name)s added.", name=person.full_name),
+    archived=lambda person: _("%(name)s archived. An administrator can restore them.",
+                              name=person.full_name),
+).register(bp)

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from crm import lifecycle
 from crm.errors import ValidationFailed
 from crm.extensions import db
-from crm.models import Organization, Person, fold
+from crm.models import Organization, Person, PipelineStage, Project, ProjectPerson, fold
 from crm.reference import is_country, with_codes_normalized
 
 
@@ -54,3 +54,15 @@ def find_people(q: str | None = None, *, organization_id=None, country=None, rol
     if role:
         stmt = stmt.where(Person.role == role)
     return stmt.order_by(Person.full_name, Person.id)
+
+
+def person_credits(person: Person) -> list:
+    """The projects `person` is credited on that the viewer may see, by title: rows of
+    (role, project_id, title, stage)."""
+    return db.session.execute(
+        sa.select(ProjectPerson.role, Project.id.label("project_id"), Project.title,
+                  PipelineStage.name.label("stage"))
+        .join(Project, Project.id == ProjectPerson.project_id)
+        .join(PipelineStage, PipelineStage.id == Project.stage_id)
+        .where(ProjectPerson.person_id == person.id)
+        .order_by(Project.title, Project.id)).all()

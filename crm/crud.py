@@ -1,0 +1,83 @@
+"""The create, edit and archive pages of a plain record (events, organizations, people):
+the same steps everywhere, written once.
+
+Each page does what STYLE.md's thin view does: load the record (404 when the viewer may
+not see it), check the role (403, before the record is looked at), validate the form and
+call the area's service through `crm.forms.submit`, flash, redirect; bad input renders the
+form again with the user's input. An area says only what differs: its form, services,
+messages and any extra prefilling, and keeps its own endpoints (`<area>.create`,
+`<area>.edit`, `<area>.archive`) and URLs.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from flask_wtf import FlaskForm
+
+from crm import access, lifecycle
+from crm.forms import submit
+
+
+@dataclass(frozen=True)
+class RecordPages:
+    model: type
+    id_arg: str  # the URL's argument, e.g. "event_id"
+    form: type[FlaskForm]
+    template: str  # the form page; it gets the form and the record as `record_name`
+    record_name: str
+    create: Callable[[dict], Any]  # values -> the new record
+    update: Callable[..., Any]  # (record, values, expected_version=…)
+    added: Callable[[Any], str]  # the flash after creating
+    archived: Callable[[Any], str]  # the flash after archiving
+    show: Callable[[FlaskForm, Any], None] | None = None  # fill what obj= does not (edit)
+    prefill: Callable[[FlaskForm], None] | None = None  # a new record's form from the query
+
+    def register(self, bp: Blueprint) -> None:
+        """`/new`, `/<id>/edit` and `/<id>/archive` on `bp`, for editors only."""
+        editors = lambda view: login_required(access.editor_required(view))  # noqa: E731
+        bp.add_url_rule("/new", "create", editors(self.create_page), methods=["GET", "POST"])
+        bp.add_url_rule(f"/<int:{self.id_arg}>/edit", "edit", editors(self.edit_page),
+                        methods=["GET", "POST"])
+        bp.add_url_rule(f"/<int:{self.id_arg}>/archive", "archive", editors(self.archive),
+                        methods=["POST"])
+
+    def _form_page(self, form: FlaskForm, record):
+        return render_template(self.template, form=form, **{self.record_name: record})
+
+    def _to_detail(self, record):
+        return redirect(url_for(".detail", **{self.id_arg: record.id}))
+
+    def create_page(self):
+        form = self.form()
+        if request.method == "GET" and self.prefill is not None:
+            self.prefill(form)
+        saved, record = submit(form, lambda: self.create(form.values()))
+        if saved:
+            flash(self.added(record), "success")
+            return self._to_detail(record)
+        return self._form_page(form, None)
+
+    def edit_page(self, **ids):
+        record = access.get_or_404(self.model, ids[self.id_arg])
+        form = self.form(obj=record if request.method == "GET" else None)
+        if request.method == "GET":
+            form.version.data = record.version
+            if self.show is not None:
+                self.show(form, record)
+        saved, _changes = submit(form, lambda: self.update(
+            record, form.values(), expected_version=form.version.data))
+        if saved:
+            flash(_("Changes saved."), "success")
+            return self._to_detail(record)
+        return self._form_page(form, record)
+
+    def archive(self, **ids):
+        record = access.get_or_404(self.model, ids[self.id_arg])
+        lifecycle.archive(record)
+        flash(self.archived(record), "info")
+        return redirect(url_for(".index"))
