@@ -86,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.admin import bp as admin_bp
     from crm.auth import bp as auth_bp
     from crm.events import bp as events_bp
+    from crm.lookup import bp as lookup_bp
     from crm.main import bp as main_bp
     from crm.meetings import bp as meetings_bp
     from crm.memoranda import bp as memoranda_bp
@@ -96,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.reports import bp as reports_bp
 
     for bp in (auth_bp, main_bp, organizations_bp, people_bp, events_bp, projects_bp,
-               pipeline_bp, memoranda_bp, meetings_bp, reports_bp, admin_bp, account_bp):
+               pipeline_bp, memoranda_bp, meetings_bp, lookup_bp, reports_bp, admin_bp,
+               account_bp):
         app.register_blueprint(bp)
     api.init_app(app)

@@ -71,7 +71,7 @@ def EnumField(label, enum_cls, **kw):  # noqa: N802 - a field factory
 
 def resolve_record(name_field, id_field, kind: str, model, name_attr: str) -> int | None:
     """The record a type-ahead field names (`kind`: organizations, people or projects, as
-    /meetings/lookup/<kind> suggests them). The form carries the name as typed and, once
+    /lookup/<kind> suggests them). The form carries the name as typed and, once
     saved, the record's id in a hidden field: an unchanged name keeps its id (even when
     another record shares the name, or the record was archived since); a changed name is
     matched like the meeting log does, with the message at the field. Without JavaScript
@@ -79,7 +79,7 @@ def resolve_record(name_field, id_field, kind: str, model, name_attr: str) -> in
     import sqlalchemy as sa
 
     from crm.extensions import db
-    from crm.meetings.services import match_names
+    from crm.lookup.services import match_names
     from crm.models import parse_id
 
     text = (name_field.data or "").strip()

@@ -13,9 +13,11 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, Field, FieldLi
                      FormField, HiddenField, RadioField, SelectField, TextAreaField)
 from wtforms.validators import InputRequired, Optional, ValidationError
 
+from crm import timezones
 from crm.form_fields import LongTextField, TextField, as_choices
+from crm.lookup.services import match_names, summaries_by_ids, unique_in_order
 from crm.meetings import services
-from crm.models import Event, MeetingOutcome, User
+from crm.models import Event, MeetingOutcome, User, parse_id
 from crm.reference import choices as enum_choices
 
 
@@ -30,16 +32,15 @@ class IdListField(Field):
         ids: list[int] = []
         for value in valuelist:
             for part in str(value).split(","):
-                part = part.strip()
-                if not part:
+                if not part.strip():
                     continue
-                if not part.isdigit() or len(part) > 9:
-                    self.data = ids
+                ident = parse_id(part)
+                if ident is None:
+                    self.data = unique_in_order(ids)
                     raise ValueError(_l("Something picked here is not valid: remove it and "
                                         "pick again."))
-                if int(part) not in ids:
-                    ids.append(int(part))
-        self.data = ids
+                ids.append(ident)
+        self.data = unique_in_order(ids)
 
     def _value(self):
         return ",".join(str(i) for i in self.data or [])
@@ -57,7 +58,7 @@ class NamesField(TextAreaField):
         self.resolved_ids = []
 
     def pre_validate(self, form):
-        self.resolved_ids, problems = services.match_names(self.kind, self.data)
+        self.resolved_ids, problems = match_names(self.kind, self.data)
         self.errors.extend(problems)
 
 
@@ -68,13 +69,9 @@ class NewNamesField(Field):
         super().__init__(label, validators, default=list, **kw)
 
     def process_formdata(self, valuelist):
-        names: list[str] = []
-        for value in valuelist:
-            for line in str(value).splitlines():
-                line = unicodedata.normalize("NFC", " ".join(line.split()))
-                if line and line not in names:
-                    names.append(line)
-        self.data = names
+        lines = (unicodedata.normalize("NFC", " ".join(line.split()))
+                 for value in valuelist for line in str(value).splitlines())
+        self.data = unique_in_order(line for line in lines if line)
 
     def _value(self):
         return ""
@@ -158,7 +155,7 @@ class MeetingForm(FlaskForm):
         self.event_id.choices = as_choices([], blank=str(_l("No event"))) + [
             _event_choice(e) for e in self.events]
         self.timezone.choices = as_choices(
-            (name, services.timezone_label(name)) for name in services.TIMEZONES)
+            (name, timezones.timezone_label(name)) for name in timezones.TIMEZONES)
         self.owners = services.follow_up_owners()
         self.current_user = current_user
         for entry in self.follow_ups:
@@ -183,18 +180,18 @@ class MeetingForm(FlaskForm):
 
     def set_defaults(self, event: Event | None, now) -> None:
         """A fresh form: at `event` (its venue, its time zone), now."""
-        zone = services.event_timezone(event)
+        zone = timezones.event_timezone(event)
         self.event_id.data = str(event.id) if event else ""
         self.timezone.data = zone
         self.location.data = event.venue if event else None
-        self.occurred_at.data = services.to_local(now, zone)
+        self.occurred_at.data = timezones.to_local(now, zone)
 
     def load(self, meeting) -> None:
         """Fill a GET form from a stored meeting (editing)."""
-        zone = services.meeting_timezone(meeting)
+        zone = timezones.meeting_timezone(meeting)
         self.event_id.data = str(meeting.event_id or "")
         self.timezone.data = zone
-        self.occurred_at.data = services.to_local(meeting.occurred_at, zone)
+        self.occurred_at.data = timezones.to_local(meeting.occurred_at, zone)
         self.location.data = meeting.location
         self.summary.data = meeting.summary
         self.outcome.data = meeting.outcome.value
@@ -219,17 +216,16 @@ class MeetingForm(FlaskForm):
         out; the field's error says so)."""
         for kind, field in (("people", self.person_ids), ("organizations", self.organization_ids),
                             ("projects", self.project_ids)):
-            records, _missing = services.records_by_ids(kind, list(field.data or []))
-            self.chips[kind] = [services.record_summary(kind, r) for r in records]
+            self.chips[kind] = summaries_by_ids(kind, list(field.data or []))
 
     # --- validation and values -------------------------------------------------------------
 
     def validate_event_id(self, field):
-        if field.data and not field.data.isdigit():
+        if field.data and parse_id(field.data) is None:
             raise ValidationError(_l("Choose an event from the list."))
 
     def validate_timezone(self, field):
-        if field.data not in services.TIMEZONES:
+        if field.data not in timezones.TIMEZONES:
             raise ValidationError(_l("Choose a time zone from the list."))
 
     def validate_new_people(self, field):
@@ -246,24 +242,23 @@ class MeetingForm(FlaskForm):
                                      max=services.NAME_MAX))
 
     def values(self) -> dict:
-        zone = self.timezone.data if self.timezone.data in services.TIMEZONES else "UTC"
+        zone = self.timezone.data if self.timezone.data in timezones.TIMEZONES else "UTC"
         return {
-            "occurred_at": services.to_utc(self.occurred_at.data, zone),
-            "event_id": int(self.event_id.data) if self.event_id.data else None,
+            "occurred_at": timezones.to_utc(self.occurred_at.data, zone),
+            "event_id": parse_id(self.event_id.data),
             "location": self.location.data,
             "summary": self.summary.data,
             "outcome": MeetingOutcome(self.outcome.data),
-            "person_ids": _merged(self.person_ids.data, self.people.resolved_ids),
-            "organization_ids": _merged(self.organization_ids.data,
-                                        self.organizations.resolved_ids),
-            "project_ids": _merged(self.project_ids.data, self.projects.resolved_ids),
+            "person_ids": unique_in_order([*self.person_ids.data, *self.people.resolved_ids]),
+            "organization_ids": unique_in_order([*self.organization_ids.data,
+                                                 *self.organizations.resolved_ids]),
+            "project_ids": unique_in_order([*self.project_ids.data, *self.projects.resolved_ids]),
             "new_people": list(self.new_people.data),
             "new_organizations": list(self.new_organizations.data),
             "follow_ups": [
-                {"id": int(row.id.data) if (row.id.data or "").isdigit() else None,
+                {"id": parse_id(row.id.data),
                  "description": row.description.data,
-                 "owner_id": int(row.owner_id.data) if (row.owner_id.data or "").isdigit()
-                 else None,
+                 "owner_id": parse_id(row.owner_id.data),
                  "due_date": row.due_date.data, "done": bool(row.done.data)}
                 for row in (entry.form for entry in self.follow_ups) if not row.is_blank],
         }
@@ -283,13 +278,5 @@ class MeetingForm(FlaskForm):
 def _event_choice(event: Event):
     from wtforms import SelectChoice
     return SelectChoice(str(event.id), event.label, render_kw={
-        "data-venue": event.venue or "", "data-timezone": services.event_timezone(event)})
+        "data-venue": event.venue or "", "data-timezone": timezones.event_timezone(event)})
 
-
-def _merged(*id_lists) -> list[int]:
-    out: list[int] = []
-    for ids in id_lists:
-        for i in ids or ():
-            if i not in out:
-                out.append(i)
-    return out

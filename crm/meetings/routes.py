@@ -1,24 +1,27 @@
 """Routes of the meetings area: the fast log, the list with its filters, a meeting's page,
-"my follow-ups", and the type-ahead lookups the log form uses."""
+and "my follow-ups". (The type-ahead the log form uses is crm.lookup's.)"""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from crm import access
 from crm.extensions import db
+from crm.formatting import format_datetime
 from crm.forms import submit
+from crm.lookup.services import summaries_by_ids
 from crm.meetings import bp, services
 from crm.meetings.forms import FollowUpForm, MeetingForm
-from crm.models import Event, FollowUp, Meeting, MeetingOutcome, utcnow
-from crm.formatting import format_datetime
+from crm.models import Event, FollowUp, Meeting, MeetingOutcome, parse_id, utcnow
+from crm.redirects import safe_next
+from crm.timezones import meeting_timezone
 
 
 @bp.app_template_filter("meeting_time")
 def meeting_time(meeting: Meeting) -> str:
     """When a meeting took place, in the time zone of its event (Cannes: Paris time)."""
-    return format_datetime(meeting.occurred_at, services.meeting_timezone(meeting))
+    return format_datetime(meeting.occurred_at, meeting_timezone(meeting))
 
 
 @bp.get("")
@@ -39,33 +42,16 @@ def _named_filters(filters: services.MeetingFilters) -> list[tuple[str, str, dic
                       ("project_id", "projects")):
         ident = getattr(filters, arg)
         if ident:
-            records, _missing = services.records_by_ids(kind, [ident])
-            named.append((arg, kind, services.record_summary(kind, records[0]) if records else None))
+            found = summaries_by_ids(kind, [ident])
+            named.append((arg, kind, found[0] if found else None))
     return named
-
-
-@bp.get("/lookup/<any(people, organizations, projects):kind>")
-@login_required
-def lookup(kind):
-    """Type-ahead: at most 10 [{id, label, local_name, hint}] whose names contain `q`."""
-    response = jsonify(services.lookup(kind, request.args.get("q", "")[:200]))
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.get("/<int:meeting_id>")
 @login_required
 def detail(meeting_id):
     meeting = access.get_or_404(Meeting, meeting_id)
-    return render_template("meetings/detail.html", meeting=meeting, today=utcnow().date(),
-                           project_url=_project_url)
-
-
-def _project_url(project) -> str:
-    """The project's page (once the projects area serves one), else its meetings."""
-    if "projects.detail" in current_app.view_functions:
-        return url_for("projects.detail", project_id=project.id)
-    return url_for(".index", project_id=project.id)
+    return render_template("meetings/detail.html", meeting=meeting, today=utcnow().date())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -119,15 +105,15 @@ def _render_form(form: MeetingForm, meeting: Meeting | None):
 
 def _requested_event(form: MeetingForm) -> Event | None:
     """?event_id= (after "Save and log another": the next meeting is at the same event)."""
-    event_id = request.args.get("event_id", "")
-    return next((e for e in form.events if str(e.id) == event_id), None)
+    event_id = parse_id(request.args.get("event_id"))
+    return next((e for e in form.events if e.id == event_id), None)
 
 
 def _prefill_links(form: MeetingForm) -> None:
     """?person_id=&organization_id=&project_id= ("Log a meeting" from a record's page)."""
     for arg, field in (("person_id", form.person_ids), ("organization_id", form.organization_ids),
                        ("project_id", form.project_ids)):
-        field.data = [int(v) for v in request.args.getlist(arg) if v.isdigit() and len(v) < 10]
+        field.data = [i for i in map(parse_id, request.args.getlist(arg)) if i is not None]
 
 
 @bp.post("/<int:meeting_id>/archive")
@@ -153,33 +139,24 @@ def follow_ups():
 @login_required
 @access.editor_required
 def complete_follow_up(follow_up_id):
-    follow_up = _get_follow_up_or_404(follow_up_id)
-    services.complete_follow_up(follow_up)
-    flash(_("Done: %(what)s", what=follow_up.description), "success")
-    return redirect(_back())
+    return _change_follow_up(follow_up_id, services.complete_follow_up,
+                             _("Done: %(what)s"), "success")
 
 
 @bp.post("/follow-ups/<int:follow_up_id>/reopen")
 @login_required
 @access.editor_required
 def reopen_follow_up(follow_up_id):
-    follow_up = _get_follow_up_or_404(follow_up_id)
-    services.reopen_follow_up(follow_up)
-    flash(_("Open again: %(what)s", what=follow_up.description), "info")
-    return redirect(_back())
+    return _change_follow_up(follow_up_id, services.reopen_follow_up,
+                             _("Open again: %(what)s"), "info")
 
 
-def _get_follow_up_or_404(follow_up_id: int) -> FollowUp:
-    """A follow-up of a visible, unarchived meeting; 404 otherwise."""
+def _change_follow_up(follow_up_id: int, change, message: str, category: str):
+    """Done or reopen a follow-up of a visible, unarchived meeting (404 otherwise), then
+    back where the button was (a local path only), else to "My follow-ups"."""
     follow_up = access.get_or_404(FollowUp, follow_up_id)
     if follow_up.meeting is None or follow_up.meeting.is_archived:
         abort(404)
-    return follow_up
-
-
-def _back() -> str:
-    """Where a follow-up button came from (a local path only), else "My follow-ups"."""
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for(".follow_ups")
+    change(follow_up)
+    flash(message % {"what": follow_up.description}, category)
+    return redirect(safe_next(request.form.get("next"), url_for(".follow_ups")))

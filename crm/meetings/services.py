@@ -1,5 +1,5 @@
-"""The fast meeting log: logging and editing meetings and their follow-ups, and finding the
-people, organizations and projects a meeting is about (the same code for pages and API).
+"""The fast meeting log: logging and editing meetings and their follow-ups (the same code
+for pages and API).
 
 How a meeting names who and what it was about (one design for the page with and without
 JavaScript, and for the API):
@@ -11,85 +11,43 @@ JavaScript, and for the API):
   (name as typed; role/kind "other"; a name without Latin letters is also its local
   name), so an error anywhere leaves nothing behind.
 * Names typed as plain text (the form without JavaScript, or text left in the type-ahead
-  box) are resolved by `match_names`: a name equal (folded: case, width, script-neutral)
-  to exactly one record's name, local name or alias is that record; none or several is
-  an error at the field that names the candidates, so the user can be more precise.
-* With JavaScript (static/meetings.js) the text box is a type-ahead over `lookup`
-  (`/meetings/lookup/<kind>?q=`), picked records become chips carrying `*_ids` inputs, and
-  "Create “…”" adds a chip carrying a `new_*` input.
+  box) are resolved by `crm.lookup.services.match_names`: a name equal (folded: case,
+  width, script-neutral) to exactly one record's name, local name or alias is that
+  record; none or several is an error at the field that names the candidates, so the
+  user can be more precise.
+* With JavaScript (static/meetings.js) the text box is a type-ahead over `/lookup/<kind>?q=`,
+  picked records become chips carrying `*_ids` inputs, and "Create “…”" adds a chip
+  carrying a `new_*` input.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from crm import lifecycle
 from crm.errors import ValidationFailed
 from crm.events.services import ongoing_event
 from crm.extensions import db
+from crm.lookup.services import MAX_NAMES, records_by_ids, unique_in_order
 from crm.models import (Event, FollowUp, Meeting, MeetingOutcome, Organization,
                         OrganizationKind, Person, PersonRole, Project, Role, User, fold,
-                        meeting_organizations, meeting_people, meeting_projects, utcnow)
+                        meeting_organizations, meeting_people, meeting_projects, parse_id,
+                        utcnow)
 from crm.organizations.services import create_organization
 from crm.people.services import create_person
-from crm.reference import label
 
 SUMMARY_MAX = 20_000
 LOCATION_MAX = 200
 NAME_MAX = 200
 DESCRIPTION_MAX = 500
-LOOKUP_LIMIT = 10
-MAX_LINKS = 50  # people, organizations or projects per meeting
+MAX_LINKS = MAX_NAMES  # people, organizations or projects per meeting
 MAX_FOLLOW_UPS = 20
 FOLLOW_UP_OWNER_ROLES = (Role.ADMIN, Role.STAFF)
-
-# Festival time zones offered by the form; an event in one of these countries defaults
-# to its zone (a meeting at Cannes is logged in Paris time).
-TIMEZONES = (
-    "UTC", "Europe/London", "Europe/Paris", "Europe/Madrid", "Europe/Berlin", "Europe/Rome",
-    "Europe/Prague", "Europe/Moscow", "Asia/Almaty", "Asia/Tashkent", "Asia/Shanghai",
-    "Asia/Hong_Kong", "Asia/Seoul", "Asia/Tokyo", "America/Toronto", "America/Los_Angeles",
-)
-COUNTRY_TIMEZONES = {
-    "GB": "Europe/London", "FR": "Europe/Paris", "ES": "Europe/Madrid", "DE": "Europe/Berlin",
-    "IT": "Europe/Rome", "CZ": "Europe/Prague", "RU": "Europe/Moscow", "KZ": "Asia/Almaty",
-    "UZ": "Asia/Tashkent", "CN": "Asia/Shanghai", "HK": "Asia/Hong_Kong", "KR": "Asia/Seoul",
-    "JP": "Asia/Tokyo",
-}
-
-
-def event_timezone(event: Event | None) -> str:
-    """The zone a meeting at `event` is shown and entered in (UTC when unknown)."""
-    return COUNTRY_TIMEZONES.get(getattr(event, "country", None) or "", "UTC")
-
-
-def meeting_timezone(meeting: Meeting) -> str:
-    return event_timezone(meeting.event)
-
-
-def timezone_label(name: str, at: datetime | None = None) -> str:
-    """'Europe/Paris (UTC+02:00)' with the offset in force at `at` (default now)."""
-    if name == "UTC":
-        return "UTC"
-    offset = (at or utcnow()).astimezone(ZoneInfo(name)).strftime("%z")
-    return f"{name.split('/')[-1].replace('_', ' ')} (UTC{offset[:3]}:{offset[3:]})"
-
-
-def to_utc(local: datetime, zone: str) -> datetime:
-    """A wall-clock time in `zone` (as a datetime-local input gives it) as aware UTC."""
-    return local.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
-
-
-def to_local(moment: datetime, zone: str) -> datetime:
-    """Aware UTC -> naive wall-clock time in `zone`, to the minute (for the form)."""
-    return moment.astimezone(ZoneInfo(zone)).replace(tzinfo=None, second=0, microsecond=0)
 
 
 def default_event(today: date) -> Event | None:
@@ -112,171 +70,6 @@ def follow_up_owners() -> list[User]:
         .order_by(User.name, User.id)))
 
 
-# --- finding records by name ------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Kind:
-    """One kind of record a meeting links to, and how it is named and found."""
-
-    key: str
-    model: type
-    order: sa.orm.InstrumentedAttribute
-    name_attr: str
-    local_attr: str
-
-
-KINDS = {
-    "people": Kind("people", Person, Person.full_name, "full_name", "local_name"),
-    "organizations": Kind("organizations", Organization, Organization.name, "name", "local_name"),
-    "projects": Kind("projects", Project, Project.title, "title", "original_title"),
-}
-
-
-def _term_starts(column, needle: str):
-    """A name (one line of search_text) starts with `needle`."""
-    return sa.or_(column.startswith(needle, autoescape=True),
-                  column.contains("\n" + needle, autoescape=True))
-
-
-def _term_equals(column, needle: str):
-    """A name (one line of search_text) is exactly `needle`."""
-    return sa.or_(column == needle,
-                  column.startswith(needle + "\n", autoescape=True),
-                  column.endswith("\n" + needle, autoescape=True),
-                  column.contains("\n" + needle + "\n", autoescape=True))
-
-
-def _with_hint_details(kind: Kind, stmt: sa.Select) -> sa.Select:
-    if kind.model is Person:
-        return stmt.options(joinedload(Person.organization))
-    if kind.model is Project:
-        return stmt.options(joinedload(Project.stage))
-    return stmt  # aliases are loaded with the organization
-
-
-def lookup(kind_key: str, q: str, limit: int = LOOKUP_LIMIT) -> list[dict]:
-    """At most `limit` records whose name, local name or alias contains `q` (folded),
-    names starting with it first, as {id, label, local_name, hint}. Projects go through
-    the access layer like every query."""
-    kind = KINDS[kind_key]
-    needle = fold(q)[:100]
-    if not needle:
-        return []
-    column = kind.model.search_text
-    stmt = (sa.select(kind.model).where(column.contains(needle, autoescape=True))
-            .order_by(sa.case((_term_starts(column, needle), 0), else_=1), kind.order,
-                      kind.model.id)
-            .limit(limit))
-    return [record_summary(kind_key, record, needle)
-            for record in db.session.scalars(_with_hint_details(kind, stmt))]
-
-
-def record_summary(kind_key: str, record, needle: str = "") -> dict:
-    """How a record is shown in the type-ahead and on its chip."""
-    kind = KINDS[kind_key]
-    name = getattr(record, kind.name_attr)
-    local = getattr(record, kind.local_attr)
-    hint = []
-    if isinstance(record, Person):
-        hint = [label(record.role)] + ([record.organization.name] if record.organization else [])
-    elif isinstance(record, Organization):
-        hint = [label(record.kind)] + ([record.country] if record.country else [])
-        alias = next((a for a in record.alias_names if needle and needle in fold(a)), None)
-        if alias and needle not in fold(name) and needle not in fold(local):
-            hint.append(_("also “%(alias)s”", alias=alias))
-    elif isinstance(record, Project):
-        hint = [record.stage.name] if record.stage else []
-    return {"id": record.id, "label": name, "local_name": local or None,
-            "hint": " · ".join(str(h) for h in hint if h),
-            "exact": bool(needle) and needle in (record.search_text or "").split("\n")}
-
-
-_SEPARATORS = re.compile(r"[,;،、，]")
-
-
-def split_names(text: str | None) -> list[str]:
-    """Lines of `text`, without blanks or repeats (commas are resolved by match_names)."""
-    seen, names = set(), []
-    for line in (text or "").splitlines():
-        line = " ".join(line.split())
-        if line and fold(line) not in seen:
-            seen.add(fold(line))
-            names.append(line)
-    return names
-
-
-def match_names(kind_key: str, text: str | None, *,
-                inline_creation: bool = True) -> tuple[list[int], list[str]]:
-    """Resolve typed names (one per line, or separated by commas) to record ids.
-
-    A line is first matched whole ("Pathé, Inc."), then split at commas. Returns the ids
-    of names that match exactly one record, and one message per name that matches none
-    or several (with the candidates, so the user can type a more precise name)."""
-    kind = KINDS[kind_key]
-    ids: list[int] = []
-    problems: list[str] = []
-    for line in split_names(text)[:MAX_LINKS]:
-        candidates = {line: _exact_matches(kind, line)}
-        if not candidates[line] and _SEPARATORS.search(line):
-            candidates = {part: _exact_matches(kind, part)
-                          for part in (p.strip() for p in _SEPARATORS.split(line)) if part}
-        for name, matches in candidates.items():
-            if len(matches) == 1:
-                if matches[0].id not in ids:
-                    ids.append(matches[0].id)
-            elif matches:
-                problems.append(_("“%(name)s” matches several: %(candidates)s. Type the name "
-                                  "as it is written in the CRM, or pick one from the list.",
-                                  name=name, candidates=_candidates(kind, matches)))
-            else:
-                problems.append(_not_found_message(kind, name, inline_creation))
-    return ids, problems
-
-
-def _exact_matches(kind: Kind, name: str) -> list:
-    needle = fold(name)
-    stmt = sa.select(kind.model).where(_term_equals(kind.model.search_text, needle))
-    return list(db.session.scalars(stmt.order_by(kind.order, kind.model.id).limit(6)))
-
-
-def _candidates(kind: Kind, records) -> str:
-    def one(record):
-        name, local = getattr(record, kind.name_attr), getattr(record, kind.local_attr)
-        return f"{name} ({local})" if local and local != name else name
-    return ", ".join(one(r) for r in records[:5])
-
-
-def _not_found_message(kind: Kind, name: str, inline_creation: bool = True) -> str:
-    similar = list(db.session.scalars(
-        sa.select(kind.model).where(kind.model.search_text.contains(fold(name), autoescape=True))
-        .order_by(kind.order, kind.model.id).limit(5)))
-    if kind.key == "people":
-        message = _("Nobody called “%(name)s” is in the CRM.", name=name)
-        fix = (_("To add them, put the name under “New people”.") if inline_creation
-               else _("Add them on the People page first."))
-    elif kind.key == "organizations":
-        message = _("No organization called “%(name)s” is in the CRM.", name=name)
-        fix = (_("To add it, put the name under “New organizations”.") if inline_creation
-               else _("Add it on the Organizations page first."))
-    else:
-        message = _("No project called “%(name)s” is in the CRM.", name=name)
-        fix = _("Projects are added on the Projects page.")
-    if similar:
-        return " ".join((message, _("Did you mean: %(candidates)s?",
-                                    candidates=_candidates(kind, similar)), fix))
-    return " ".join((message, fix))
-
-
-def records_by_ids(kind_key: str, ids: list[int]) -> tuple[list, list[int]]:
-    """The visible records with these ids, in the given order, and the ids not found."""
-    kind = KINDS[kind_key]
-    if not ids:
-        return [], []
-    found = {r.id: r for r in db.session.scalars(
-        sa.select(kind.model).where(kind.model.id.in_(ids)))}
-    return [found[i] for i in ids if i in found], [i for i in ids if i not in found]
-
-
 # --- logging and editing ----------------------------------------------------------------
 
 @dataclass
@@ -288,15 +81,6 @@ class _Checked:
     projects: list = field(default_factory=list)
     event: Event | None = None
     follow_ups: list[dict] = field(default_factory=list)
-
-
-def _unique(values) -> list:
-    seen, out = set(), []
-    for value in values or ():
-        if value not in seen:
-            seen.add(value)
-            out.append(value)
-    return out
 
 
 def _validate(values: dict, meeting: Meeting | None = None) -> _Checked:
@@ -342,7 +126,7 @@ def _validate(values: dict, meeting: Meeting | None = None) -> _Checked:
 
     for kind_key, ids_key in (("people", "person_ids"), ("organizations", "organization_ids"),
                               ("projects", "project_ids")):
-        ids = _unique(values.get(ids_key))
+        ids = unique_in_order(values.get(ids_key))
         if len(ids) > MAX_LINKS:
             err(ids_key, _("At most %(max)d per meeting.", max=MAX_LINKS))
             continue
@@ -405,11 +189,11 @@ def _is_latin_free(name: str) -> bool:
 def _create_new_links(values: dict) -> tuple[list[Person], list[Organization]]:
     people = [create_person({"full_name": name, "role": PersonRole.OTHER,
                              "local_name": name if _is_latin_free(name) else None})
-              for name in _unique(values.get("new_people"))]
+              for name in unique_in_order(values.get("new_people"))]
     organizations = [create_organization({"name": name, "kind": OrganizationKind.OTHER,
                                           "local_name": name if _is_latin_free(name) else None,
                                           "aliases": []})
-                     for name in _unique(values.get("new_organizations"))]
+                     for name in unique_in_order(values.get("new_organizations"))]
     return people, organizations
 
 
@@ -562,10 +346,6 @@ class MeetingFilters:
     def from_args(cls, args) -> MeetingFilters:
         """From a query string; values that are not well-formed are ignored rather than
         failing the page."""
-        def integer(name):
-            value = str(args.get(name, "") or "")
-            return int(value) if value.isdigit() and len(value) < 10 else None
-
         def day(name):
             try:
                 return date.fromisoformat(str(args.get(name, "") or ""))
@@ -573,8 +353,9 @@ class MeetingFilters:
                 return None
         outcome = args.get("outcome") or None
         return cls(
-            event_id=integer("event_id"), organization_id=integer("organization_id"),
-            person_id=integer("person_id"), project_id=integer("project_id"),
+            event_id=parse_id(args.get("event_id")),
+            organization_id=parse_id(args.get("organization_id")),
+            person_id=parse_id(args.get("person_id")), project_id=parse_id(args.get("project_id")),
             date_from=day("from"), date_to=day("to"),
             outcome=MeetingOutcome(outcome) if outcome in set(MeetingOutcome) else None,
             q=(args.get("q") or "").strip()[:200] or None)
