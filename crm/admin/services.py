@@ -1,6 +1,9 @@
 """Users and the archive: what only administrators change."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time, timedelta
+
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
@@ -8,7 +11,8 @@ from flask_babel import lazy_gettext as _l
 from crm import lifecycle
 from crm.errors import ValidationFailed
 from crm.extensions import db
-from crm.models import Event, Meeting, Memorandum, Organization, Person, Project, Role, User
+from crm.models import (AuditEntry, Event, Meeting, Memorandum, Organization, Person, Project,
+                        Role, User, parse_id)
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -51,8 +55,11 @@ def _validate_user(values: dict, user: User | None = None) -> None:
         raise ValidationFailed(errors)
 
 
-def create_user(*, email: str, name: str, role: Role, password: str,
+def create_user(*, email: str, name: str, role: Role, password: str | None,
                 organization_id: int | None = None, active: bool = True) -> User:
+    """A new user (admin page, `crm create-user`): a new user always needs a password."""
+    if not password:
+        raise ValidationFailed({"password": [str(_l("A new user needs a password."))]})
     _validate_user({"email": email, "name": name, "role": role, "password": password,
                     "organization_id": organization_id})
     user = User(email=email, name=name, role=Role(role), organization_id=organization_id,
@@ -90,3 +97,45 @@ def archived(kind: str) -> list:
     return db.session.scalars(sa.select(model).where(model.archived_at.is_not(None))
                               .order_by(model.archived_at.desc())
                               .execution_options(include_archived=True)).all()
+
+
+def all_users() -> list[User]:
+    """Every user with their organization, by name (the users page)."""
+    return db.session.scalars(sa.select(User).options(sa.orm.joinedload(User.organization))
+                              .order_by(User.name, User.id)).all()
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text or "")
+    except ValueError:
+        return None
+
+
+def audit_entries(args: Mapping[str, str]) -> sa.Select:
+    """The audit trail, newest first, filtered by the query string's who (`actor`, part of
+    an email), `action`, `object_type`, `object_id`, and days `since`/`until` (inclusive,
+    UTC). Filters that do not parse are ignored."""
+    stmt = sa.select(AuditEntry)
+    if actor := (args.get("actor") or "").strip().lower():
+        stmt = stmt.where(AuditEntry.actor_email.contains(actor, autoescape=True))
+    if args.get("action"):
+        stmt = stmt.where(AuditEntry.action == args["action"])
+    if args.get("object_type"):
+        stmt = stmt.where(AuditEntry.object_type == args["object_type"])
+    if (object_id := parse_id(args.get("object_id"))) is not None:
+        stmt = stmt.where(AuditEntry.object_id == object_id)
+    if since := _day(args.get("since")):
+        stmt = stmt.where(AuditEntry.at >= datetime.combine(since, time(), UTC))
+    if until := _day(args.get("until")):
+        stmt = stmt.where(AuditEntry.at < datetime.combine(until + timedelta(days=1), time(), UTC))
+    return stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+
+
+def audit_filter_choices() -> tuple[list[str], list[str]]:
+    """The actions and the object types the trail holds (for its filter's selects)."""
+    actions = db.session.scalars(sa.select(AuditEntry.action).distinct()
+                                 .order_by(AuditEntry.action)).all()
+    types = db.session.scalars(sa.select(AuditEntry.object_type).where(
+        AuditEntry.object_type.is_not(None)).distinct().order_by(AuditEntry.object_type)).all()
+    return actions, types

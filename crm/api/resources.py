@@ -20,6 +20,7 @@ from crm.api.errors import Problem
 from crm.api.schemas import ID_MAX, PER_PAGE_MAX
 from crm.errors import StaleObject, ValidationFailed
 from crm.extensions import db
+from crm.models import parse_id
 
 # Headers documented on responses.
 LOCATION = {"Location": {"description": "The URL of the new record.",
@@ -177,9 +178,9 @@ def checked_version(obj, data: dict | None = None) -> int:
         data.pop("version", None)
     if not sent:
         raise Problem(428)
-    for version in sent:
-        if not version.isdigit() or int(version) != obj.version:
-            raise StaleObject(obj, int(version) if version.isdigit() else None)
+    for version in map(parse_id, sent):  # versions count from 1, like ids
+        if version != obj.version:
+            raise StaleObject(obj, version)
     return obj.version
 
 

@@ -24,7 +24,8 @@ from crm.models import (CreditRole, Event, FollowUp, Meeting, MeetingOutcome, Me
                         MemorandumKind, MemorandumParty, MemorandumStatus, MemorandumTerm,
                         Organization, OrganizationKind, PartyRole, Person, PersonRole,
                         PipelineStage, Project, ProjectFormat, ProjectStatus)
-from crm.models.base import MAX_ID
+from crm.models.base import MAX_ID, column_length
+from crm.organizations.services import ALIAS_MAX, alias_problem, website_problem
 
 ID_MAX = MAX_ID  # ids are 32-bit on PostgreSQL
 PER_PAGE_DEFAULT = 50
@@ -34,13 +35,18 @@ EARLIEST_DAY = date(1900, 1, 1)
 LATEST_DAY = date(2200, 12, 31)
 
 
-def column_length(model, name: str) -> int:
-    """The length a String column holds (one source: the model)."""
-    return model.__table__.c[name].type.length
-
-
 def fits(model, name: str) -> validate.Length:
-    return validate.Length(max=column_length(model, name))
+    """At most the length the model's column holds (one source: the model)."""
+    return validate.Length(max=column_length(getattr(model, name)))
+
+
+def rule(problem) -> callable:
+    """A marshmallow validator from a service's rule (`problem(value)` -> message or None),
+    so that the API refuses with the pages' words and for the pages' reasons."""
+    def check(value):
+        if value is not None and (message := problem(value)):
+            raise ValidationError(message)
+    return check
 
 
 # --- field types ------------------------------------------------------------------------
@@ -229,9 +235,9 @@ class OrganizationCreateSchema(Schema):
     kind = Choice(OrganizationKind, required=True)
     country = Code(metadata={"description": "ISO 3166-1 alpha-2 country code."})
     city = OptionalText(validate=fits(Organization, "city"))
-    website = OptionalText(validate=[fits(Organization, "website"),
-                                     validate.URL(schemes={"http", "https"}, require_tld=True)])
-    aliases = fields.List(Text(validate=validate.Length(1, 200)),
+    website = OptionalText(validate=[fits(Organization, "website"), rule(website_problem)])
+    # The length is the column's, shown in the OpenAPI document; the rule is the service's.
+    aliases = fields.List(Text(validate=[validate.Length(1, ALIAS_MAX), rule(alias_problem)]),
                           validate=validate.Length(max=50),
                           metadata={"description": "Other spellings it is found by."})
     notes = LongText()
