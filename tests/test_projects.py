@@ -235,11 +235,68 @@ def test_project_detail_query_count_does_not_grow_with_data(
             meeting.projects = [project]
             meeting.organizations = orgs
         db.session.commit()
+        url = f"/projects/{project.id}"
+        db.session.commit()  # not counted: the test's own session reading the id back
         with count_queries() as counted:
-            assert client.get(f"/projects/{project.id}").status_code == 200
+            assert client.get(url).status_code == 200
         return counted.n
 
-    assert detail_queries(2) == detail_queries(20)
+    # the signed-in user, BEGIN, the project, its parties, people and memoranda, the whole
+    # timeline in one statement, the stages of the move form
+    assert detail_queries(2) == detail_queries(20) == 8
+
+
+def test_project_page_shows_its_parties_people_memoranda_and_origin_event(
+        client, db, login_as, make_project, make_organization, make_person, make_memorandum,
+        make_event):
+    from crm.models import CreditRole, ProjectPerson
+    org = make_organization()
+    director = make_person(full_name="Yerlan Nurmukhambetov", local_name="Ерлан Нұрмұхамбетов")
+    cannes = make_event()
+    project = make_project(parties=[(org, PartyRole.MAJORITY_COPRODUCER, 60)], origin_event=cannes,
+                           budget_amount=Decimal("1500000.50"), budget_currency="USD",
+                           next_step="Send the budget", next_step_due=date(2020, 1, 1))
+    project.people = [ProjectPerson(person=director, role=CreditRole.DIRECTOR)]
+    memo = make_memorandum(project=project, reference="MOU-2018-007", title="Co-production")
+    db.session.commit()
+    login_as("staff")
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    for text in (f'href="/organizations/{org.id}"', "Қазақфильм", "Majority co-producer", "60 %",
+                 f'href="/people/{director.id}"', "Ерлан Нұрмұхамбетов", "Director",
+                 f'href="/memoranda/{memo.id}"', "MOU-2018-007 — Co-production",
+                 f'href="/memoranda/{memo.id}/summary.pdf"', "Memorandum MOU-2018-007 recorded",
+                 f'href="/events/{cannes.id}">Festival de Cannes 2018</a>', "1,500,000.50 USD",
+                 "overdue", "add up to 60 %, not 100 %", f'action="/projects/{project.id}/move"',
+                 f'name="version" type="hidden" value="{project.version}"'):
+        assert text in page, text
+
+
+def test_timelines_hold_only_what_an_executive_may_see(
+        client, db, login_as, make_project, make_organization, make_meeting, make_memorandum):
+    ours = make_organization(name="Tokyo New Cinema", country="JP")
+    theirs = make_organization(name="Unnamed Chinese co-producer", country="CN")
+    shared = make_project(title="Shared deal", parties=[(ours, PartyRole.COPRODUCER, None),
+                                                        (theirs, PartyRole.COPRODUCER, None)])
+    hidden = make_project(title="Their own deal",
+                          parties=[(theirs, PartyRole.COPRODUCER, None)])
+    open_talk = make_meeting(summary="Open talk")
+    open_talk.projects, open_talk.organizations = [shared], [theirs]
+    secret = make_meeting(summary="Secret talk")
+    secret.projects, secret.organizations = [hidden], [theirs]
+    archived = make_meeting(summary="Archived talk", archived_at=datetime.now(UTC))
+    archived.projects = [shared]
+    secret.follow_ups = [FollowUp(description="Secret follow-up")]
+    make_memorandum(reference="MOU-SECRET", project=hidden, parties=[theirs])
+    db.session.add(StageChange(project=hidden, to_stage=stage("lead"), note="Secret move"))
+    db.session.commit()
+    login_as("executive", organization=ours)
+    project_page = client.get(f"/projects/{shared.id}").get_data(as_text=True)
+    assert "Open talk" in project_page and "Archived talk" not in project_page
+    org_page = client.get(f"/organizations/{theirs.id}").get_data(as_text=True)
+    assert "Open talk" in org_page
+    for text in ("Secret talk", "Secret follow-up", "MOU-SECRET", "Their own deal", "Secret move"):
+        assert text not in org_page, text
+    assert client.get(f"/projects/{hidden.id}").status_code == 404
 
 
 def test_next_step_overdue_and_stale_marks(client, db, login_as, make_project):

@@ -1,22 +1,19 @@
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload, selectinload
 
 from crm import access, lifecycle
 from crm.redirects import safe_next
 from crm.extensions import db
 from crm.forms import submit
-from crm.models import (Memorandum, Organization, PipelineStage, Project, ProjectParty,
-                        ProjectPerson, ProjectStatus)
+from crm.models import PipelineStage, Project, ProjectStatus
 from crm.pipeline.services import (PipelineFilters, filter_choices, filtered_projects,
                                    ordered_stages, with_board_details)
 from crm.projects import bp
 from crm.projects.forms import MoveForm, ProjectForm
-from crm.projects.services import (create_project, financing_warning, is_stale, move_to_stage,
-                                   update_project)
-from crm.timeline import project_timeline
+from crm.projects.services import (create_project, is_stale, move_to_stage, project_page,
+                                   stage_names, update_project)
 
 
 @bp.get("")
@@ -37,25 +34,13 @@ def index():
 @bp.get("/<int:project_id>")
 @login_required
 def detail(project_id):
-    # The stages first: every stage a project, its history or the move form names is then
-    # in the session already (many-to-one loads of a stage need no query).
-    stages = ordered_stages()
-    project = db.session.scalars(
-        sa.select(Project).where(Project.id == project_id).options(
-            selectinload(Project.parties).joinedload(ProjectParty.organization)
-            .lazyload(Organization.aliases),
-            selectinload(Project.people).joinedload(ProjectPerson.person),
-            joinedload(Project.origin_event))).first()
-    if project is None:
-        access.get_or_404(Project, project_id)  # raises 404
-    memoranda = db.session.scalars(sa.select(Memorandum).where(Memorandum.project_id == project.id)
-                                   .order_by(Memorandum.reference)).all()
-    move_form = MoveForm(formdata=None, stage_id=project.stage_id, version=project.version,
-                         stages=stages)
-    return render_template("projects/detail.html", project=project, memoranda=memoranda,
-                           timeline=project_timeline(project, memoranda=memoranda),
-                           move_form=move_form, warning=financing_warning(project),
-                           stale=is_stale(project), stages=stages)
+    page = project_page(project_id)
+    if page is None:
+        abort(404)
+    # The move form, drawn by the template itself (no form object), is for editors only.
+    stages = stage_names() if access.can_edit(current_user) else []
+    return render_template("projects/detail.html", page=page, project=page.project,
+                           stages=stages)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ Rules (checked here, before anything is written, so every path enforces them):
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
@@ -18,9 +19,11 @@ from flask_babel import lazy_gettext as _l
 from crm import audit, lifecycle
 from crm.errors import ValidationFailed
 from crm.extensions import db
-from crm.models import (CreditRole, Event, Organization, PartyRole, Person, PipelineStage,
-                        Project, ProjectParty, ProjectPerson, ProjectStatus, StageChange, utcnow)
+from crm.models import (CreditRole, Event, Memorandum, Organization, PartyRole, Person,
+                        PipelineStage, Project, ProjectParty, ProjectPerson, ProjectStatus,
+                        StageChange, utcnow)
 from crm.reference import is_currency, with_codes_normalized
+from crm.timeline import TimelineEntry, project_timeline
 
 STALE_AFTER = timedelta(days=30)
 
@@ -168,9 +171,80 @@ def move_to_stage(project: Project, stage: PipelineStage, note: str | None = Non
     return change
 
 
-def financing_warning(project: Project) -> str | None:
-    """A visible warning when an active project's shares are given but do not make 100 %."""
-    shares = [p.share_percent for p in project.parties if p.share_percent is not None]
+# What the project page shows, read as rows (no ORM objects: building them and their
+# collections was most of the page's time), each statement through the access layer.
+_DETAIL_COLUMNS = (
+    Project.id, Project.title, Project.original_title, Project.logline, Project.format,
+    Project.genre, Project.stage_id, Project.status, Project.budget_amount,
+    Project.budget_currency, Project.next_step, Project.next_step_due, Project.notes,
+    Project.last_activity_at, Project.version, PipelineStage.name.label("stage_name"),
+    Event.id.label("event_id"), Event.name.label("event_name"),
+    Event.edition.label("event_edition"))
+
+
+@dataclass
+class ProjectPage:
+    """A project as its page shows it: the project's columns (with `stage_name` and its
+    origin event's `event_id`, `event_name`, `event_edition`), its parties, people and
+    memoranda, its timeline."""
+
+    project: sa.Row
+    parties: list[sa.Row]
+    people: list[sa.Row]
+    memoranda: list[sa.Row]
+    timeline: list[TimelineEntry]
+
+    @property
+    def warning(self) -> str | None:
+        return financing_warning(self.project, self.parties)
+
+    @property
+    def stale(self) -> bool:
+        return is_stale(self.project)
+
+
+def project_page(project_id: int) -> ProjectPage | None:
+    """The project page's content in six statements however much happened on the project;
+    None if there is no such project or the viewer may not see it."""
+    project = db.session.execute(
+        sa.select(*_DETAIL_COLUMNS).join(PipelineStage, PipelineStage.id == Project.stage_id)
+        .outerjoin(Event, Event.id == Project.origin_event_id)
+        .where(Project.id == project_id)).first()
+    if project is None:
+        return None
+    # Parties and credits name their organization or person even once archived (the deal
+    # stands): archived rows are not filtered out here.
+    parties = db.session.execute(
+        sa.select(ProjectParty.organization_id, ProjectParty.role, ProjectParty.share_percent,
+                  Organization.name, Organization.local_name, Organization.country)
+        .join(Organization, Organization.id == ProjectParty.organization_id)
+        .where(ProjectParty.project_id == project_id).order_by(ProjectParty.id)
+        .execution_options(include_archived=True)).all()
+    people = db.session.execute(
+        sa.select(ProjectPerson.person_id, ProjectPerson.role, Person.full_name,
+                  Person.local_name)
+        .join(Person, Person.id == ProjectPerson.person_id)
+        .where(ProjectPerson.project_id == project_id).order_by(ProjectPerson.id)
+        .execution_options(include_archived=True)).all()
+    memoranda = db.session.execute(
+        sa.select(Memorandum.id, Memorandum.reference, Memorandum.title, Memorandum.status,
+                  Memorandum.signed_on, Memorandum.created_at)
+        .where(Memorandum.project_id == project_id).order_by(Memorandum.reference)).all()
+    return ProjectPage(project, parties, people, memoranda,
+                       project_timeline(project, memoranda=memoranda))
+
+
+def stage_names() -> list[sa.Row]:
+    """The stages as (id, name) rows in board order: the choices of the move form."""
+    return db.session.execute(sa.select(PipelineStage.id, PipelineStage.name)
+                              .order_by(PipelineStage.position)).all()
+
+
+def financing_warning(project, parties=None) -> str | None:
+    """A visible warning when an active project's shares are given but do not make 100 %.
+    `parties`: anything with `share_percent` (the project's own parties if not given)."""
+    parties = project.parties if parties is None else parties
+    shares = [p.share_percent for p in parties if p.share_percent is not None]
     if project.status != ProjectStatus.ACTIVE or not shares:
         return None
     total = sum(shares, Decimal(0))
@@ -180,7 +254,7 @@ def financing_warning(project: Project) -> str | None:
     return None
 
 
-def is_stale(project: Project, now=None) -> bool:
+def is_stale(project, now=None) -> bool:
     """Nothing happened on an active project for 30 days."""
     now = now or utcnow()
     return project.status == ProjectStatus.ACTIVE and project.last_activity_at is not None \
