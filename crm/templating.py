@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -12,7 +12,7 @@ from crm.formatting import format_date, format_datetime
 from crm.links import record_url
 from crm.reference import country_name, label
 
-# (endpoint, label): areas appear in the navigation once their blueprint exists.
+# (endpoint, label) of the navigation bar, in order.
 NAVIGATION = (
     ("main.dashboard", _l("Dashboard")),
     ("pipeline.board", _l("Pipeline")),
@@ -29,10 +29,6 @@ ADMIN_NAVIGATION = (
     ("admin.audit_trail", _l("Audit trail")),
     ("pipeline.stages", _l("Pipeline stages")),
 )
-
-
-def _nav(items):
-    return [(endpoint, text) for endpoint, text in items if endpoint in current_app.view_functions]
 
 
 def url_with(**changes) -> str:
@@ -64,8 +60,8 @@ def register_template_helpers(app: Flask) -> None:
     def _globals():
         return {
             "today": datetime.now(UTC).date(),
-            "navigation": _nav(NAVIGATION),
-            "admin_navigation": _nav(ADMIN_NAVIGATION) if access.can_administer(current_user) else [],
+            "navigation": NAVIGATION,
+            "admin_navigation": ADMIN_NAVIGATION if access.can_administer(current_user) else (),
             "can_edit": access.can_edit(current_user),
             "can_administer": access.can_administer(current_user),
         }

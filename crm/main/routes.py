@@ -2,8 +2,9 @@ from flask import render_template, request
 from flask_login import current_user, login_required
 
 from crm.main import bp
-from crm.main.services import (expiring_memoranda, my_follow_ups, projects_per_stage,
-                               recent_meetings, search_everything, stale_projects)
+from crm.main.services import (PANEL_ROWS, my_follow_ups, projects_per_stage, recent_meetings,
+                               search_everything, stale_projects)
+from crm.memoranda.services import expiring_memoranda
 from crm.models import utcnow
 
 
@@ -15,8 +16,8 @@ def dashboard():
     return render_template("main/dashboard.html", per_stage=per_stage,
                            max_count=max([s.count for s in per_stage] + [1]),
                            follow_ups=my_follow_ups(current_user, today),
-                           meetings=recent_meetings(), expiring=expiring_memoranda(today),
-                           stale=stale_projects())
+                           meetings=recent_meetings(),
+                           expiring=expiring_memoranda(today, PANEL_ROWS), stale=stale_projects())
 
 
 @bp.get("/search")

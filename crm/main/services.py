@@ -9,9 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
-from crm.models import (Event, FollowUp, Meeting, Memorandum, MemorandumStatus,
-                        Organization, Person, PipelineStage, Project, ProjectStatus,
-                        fold, utcnow)
+from crm.models import (Event, FollowUp, Meeting, Memorandum, Organization, Person,
+                        PipelineStage, Project, ProjectStatus, fold, utcnow)
 from crm.projects.services import STALE_AFTER
 
 SEARCH_LIMIT = 20
@@ -19,7 +18,6 @@ SEARCH_LIMIT = 20
 # year of them, a festival season (the meetings list searches all of them, page by page).
 # Measured with `make bench` (10,000 meetings a year): 13 ms for a year, 25 ms for two.
 MEETING_SEARCH_WINDOW = timedelta(days=366)
-EXPIRY_WINDOW = timedelta(days=60)
 PANEL_ROWS = 8
 
 
@@ -54,15 +52,6 @@ def recent_meetings() -> list[Meeting]:
         sa.select(Meeting).options(selectinload(Meeting.event), selectinload(Meeting.projects),
                                    selectinload(Meeting.organizations))
         .order_by(Meeting.occurred_at.desc()).limit(PANEL_ROWS)).all()
-
-
-def expiring_memoranda(today: date) -> list[Memorandum]:
-    return db.session.scalars(
-        sa.select(Memorandum).where(Memorandum.status == MemorandumStatus.SIGNED,
-                                    Memorandum.expires_on.is_not(None),
-                                    Memorandum.expires_on >= today,
-                                    Memorandum.expires_on <= today + EXPIRY_WINDOW)
-        .order_by(Memorandum.expires_on).limit(PANEL_ROWS)).all()
 
 
 def stale_projects() -> list[Project]:

@@ -9,7 +9,6 @@ from flask import (abort, current_app, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
-from werkzeug.routing import BuildError
 
 from crm import access
 from crm.extensions import db
@@ -19,11 +18,11 @@ from crm.memoranda.forms import (BLANK_PARTY_ROWS, BLANK_TERM_ROWS, AttachmentFo
                                  MemorandumForm, StatusForm)
 from crm.memoranda.services import (MemorandumFilters, add_attachment, archive_memorandum,
                                     attachment_path, change_status, create_memorandum,
-                                    download_name, expiry_state, find_memoranda,
-                                    load_for_detail, next_statuses, suggest_reference,
-                                    update_memorandum)
-from crm.models import (parse_id, Attachment, Event, Memorandum, MemorandumKind, MemorandumParty,
-                        MemorandumStatus, Organization, Project, utcnow)
+                                    download_name, expiry_state, file_kind, filter_options,
+                                    find_memoranda, load_for_detail, next_statuses,
+                                    suggest_reference, update_memorandum)
+from crm.models import (Attachment, Memorandum, MemorandumKind, MemorandumParty,
+                        MemorandumStatus, Organization, Project, parse_id, utcnow)
 from crm.reference import label
 
 
@@ -33,19 +32,8 @@ def _today():
 
 @bp.context_processor
 def _helpers():
-    def record_url(endpoint: str, **ids) -> str | None:
-        """A link to another area's page, or None while that area has no such page."""
-        try:
-            return url_for(endpoint, **ids)
-        except BuildError:
-            return None
-    return {"record_url": record_url, "expiry_state": expiry_state, "today": _today(),
-            "file_kind": file_kind, "file_size": file_size}
-
-
-def file_kind(content_type: str) -> str:
-    return {"application/pdf": "PDF", "image/png": "PNG", "image/jpeg": "JPEG"}.get(
-        content_type, content_type)
+    return {"expiry_state": expiry_state, "today": _today(), "file_kind": file_kind,
+            "file_size": file_size}
 
 
 def file_size(size: int) -> str:
@@ -74,22 +62,6 @@ def _override() -> bool:
 
 # --- list and detail -------------------------------------------------------------------
 
-def _filter_options(filters: MemorandumFilters) -> dict:
-    """Events that appear on a visible memorandum (a short list); organizations and
-    projects are typed (thousands of them), so only the names of those the query string
-    picks by id are needed, to show them in their boxes."""
-    events = db.session.scalars(
-        sa.select(Event).where(Event.id.in_(sa.select(Memorandum.event_id)))
-        .order_by(Event.start_date.desc().nulls_last(), Event.name)).all()
-    organization = (db.session.get(Organization, filters.organization_id)
-                    if filters.organization_id else None)
-    project = (db.session.scalars(sa.select(Project).where(Project.id == filters.project_id))
-               .first() if filters.project_id else None)  # through the access layer
-    return {"events": events,
-            "organization": organization.name if organization else filters.organization,
-            "project": project.title if project else filters.project}
-
-
 @bp.get("")
 @login_required
 def index():
@@ -107,7 +79,7 @@ def index():
                        per_page=current_app.config["PER_PAGE"], max_per_page=100)
     return render_template("memoranda/index.html", page=page, filters=filters,
                            statuses=list(MemorandumStatus), kinds=list(MemorandumKind),
-                           options=_filter_options(filters))
+                           options=filter_options(filters))
 
 
 def _detail_page(memo: Memorandum, *, status_form: StatusForm | None = None,

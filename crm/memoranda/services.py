@@ -409,12 +409,34 @@ def expiring_criteria(today: date, days: int = EXPIRY_WARNING_DAYS) -> tuple:
             Memorandum.expires_on >= today, Memorandum.expires_on <= today + timedelta(days=days))
 
 
-def expiring_memoranda(today: date, days: int = EXPIRY_WARNING_DAYS, limit: int = 10) -> list:
-    """For the dashboard: the signed memoranda that expire soonest within `days`."""
-    stmt = (sa.select(Memorandum).where(*expiring_criteria(today, days))
-            .options(selectinload(Memorandum.parties).selectinload(MemorandumParty.organization))
-            .order_by(Memorandum.expires_on, Memorandum.id).limit(limit))
-    return list(db.session.scalars(stmt))
+def expiring_memoranda(today: date, limit: int, days: int = EXPIRY_WARNING_DAYS) -> list:
+    """For the dashboard: the signed memoranda that expire soonest within `days` (rows of
+    id, reference, title, expires_on)."""
+    return db.session.execute(
+        sa.select(Memorandum.id, Memorandum.reference, Memorandum.title, Memorandum.expires_on)
+        .where(*expiring_criteria(today, days))
+        .order_by(Memorandum.expires_on, Memorandum.id).limit(limit)).all()
+
+
+def filter_options(filters: MemorandumFilters) -> dict:
+    """What the list's filter shows: the events that appear on a visible memorandum (a
+    short list); organizations and projects are typed (thousands of them), so only the
+    names of those the query string picks by id, to show them in their boxes."""
+    events = db.session.scalars(
+        sa.select(Event).where(Event.id.in_(sa.select(Memorandum.event_id)))
+        .order_by(Event.start_date.desc().nulls_last(), Event.name)).all()
+    organization = (db.session.scalar(sa.select(Organization.name)
+                                      .where(Organization.id == filters.organization_id))
+                    if filters.organization_id else None)
+    project = (db.session.scalar(sa.select(Project.title).where(Project.id == filters.project_id))
+               if filters.project_id else None)  # through the access layer
+    return {"events": events, "organization": organization or filters.organization,
+            "project": project or filters.project}
+
+
+def file_kind(content_type: str) -> str:
+    """An attachment's type as people call it (PDF, PNG, JPEG)."""
+    return _TYPE_LABELS.get(content_type, content_type)
 
 
 def load_for_detail(memo: Memorandum) -> Memorandum:
