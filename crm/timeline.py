@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import aliased
 
 from crm.extensions import db
+from crm.formatting import format_date, format_datetime
 from crm.links import record_url
 from crm.models import (AuditEntry, Event, FollowUp, Meeting, MeetingOutcome, Memorandum,
                         MemorandumParty, MemorandumStatus, Organization, Person, PipelineStage,
@@ -41,6 +42,15 @@ class TimelineEntry:
     who: str | None = None
     badges: list[str] = field(default_factory=list)
     date_only: bool = False  # `at` comes from a date (signed on, due on): no time to show
+
+    # Read by the template as attributes: a call from a template costs more than the call.
+    @property
+    def iso(self) -> str:
+        return self.at.isoformat()
+
+    @property
+    def when(self) -> str:
+        return format_date(self.at) if self.date_only else format_datetime(self.at)
 
 
 def _day(value: date) -> datetime:
