@@ -5,9 +5,9 @@ import sqlalchemy as sa
 from flask.views import MethodView
 
 from crm.api import bp
-from crm.api.resources import (archive_method, changing, checked_version, created, creating,
-                               duplicates_conflict, listing, one, paginated, reading,
-                               restore_route, stored)
+from crm.api.resources import (archive_method, changed, changing, checked_version, created,
+                               creating, duplicates_conflict, listing, one, paginated, read_method,
+                               restore_route)
 from crm.api.schemas import (EventCreateSchema, EventPage, EventPatchSchema, EventQuery,
                              EventSchema)
 from crm.events.services import create_event, find_events, update_event
@@ -47,16 +47,12 @@ class Events(MethodView):
         An edition (name and year) can be recorded once: a second one is a 409."""
         with duplicates_conflict("edition", _edition_taken(data)):
             event = create_event(data)
-        stored()
         return created(event, "api.event")
 
 
 @bp.route("/events/<int:id>", endpoint="event", tags=TAGS)
 class EventItem(MethodView):
-    @reading(Event, EventSchema)
-    def get(self, obj):
-        """Read an event"""
-        return one(obj)
+    get = read_method(Event, EventSchema, "Read an event")
 
     @changing(Event, EventSchema, EventPatchSchema, 409)
     def patch(self, data, obj):
@@ -66,8 +62,7 @@ class EventItem(MethodView):
         version = checked_version(obj, data)
         with duplicates_conflict("edition", _edition_taken(data, obj)):
             update_event(obj, data, expected_version=version)
-        stored()
-        return one(obj)
+        return changed(obj)
 
     delete = archive_method(Event, """Archive an event
 

@@ -5,8 +5,8 @@ from flask.views import MethodView
 from flask_login import current_user
 
 from crm.api import bp
-from crm.api.resources import (archive_method, changing, checked_version, created, creating,
-                               listing, one, paginated, reading, restore_route, stored)
+from crm.api.resources import (archive_method, changed, changing, checked_version, created,
+                               creating, listing, paginated, read_method, restore_route)
 from crm.api.schemas import (MeetingCreateSchema, MeetingPage, MeetingPatchSchema, MeetingQuery,
                              MeetingSchema)
 from crm.meetings.services import (MeetingFilters, archive_meeting, filtered_meetings,
@@ -53,16 +53,12 @@ class Meetings(MethodView):
         The projects discussed count as active (their last activity moves to now)."""
         values = {key: [] for key in LINKS} | data
         meeting = log_meeting(values, logged_by=current_user._get_current_object())
-        stored()
         return created(meeting, "api.meeting")
 
 
 @bp.route("/meetings/<int:id>", endpoint="meeting", tags=TAGS)
 class MeetingItem(MethodView):
-    @reading(Meeting, MeetingSchema)
-    def get(self, obj):
-        """Read a meeting, with its follow-ups"""
-        return one(obj)
+    get = read_method(Meeting, MeetingSchema, "Read a meeting, with its follow-ups")
 
     @changing(Meeting, MeetingSchema, MeetingPatchSchema)
     def patch(self, data, obj):
@@ -73,8 +69,7 @@ class MeetingItem(MethodView):
         removed)."""
         version = checked_version(obj, data)
         update_meeting(obj, current_values(obj) | data, expected_version=version)
-        stored()
-        return one(obj)
+        return changed(obj)
 
     delete = archive_method(Meeting, """Archive a meeting
 

@@ -9,9 +9,9 @@ from sqlalchemy.orm import selectinload
 from crm import access
 from crm.api import bp
 from crm.api.reports import PDF_RESPONSE
-from crm.api.resources import (archive_method, changing, check_references, checked_version,
-                               created, creating, documents, duplicates_conflict, guarded,
-                               listing, one, paginated, reading, restore_route, stored)
+from crm.api.resources import (archive_method, changed, changing, check_references,
+                               checked_version, created, creating, documents, duplicates_conflict,
+                               guarded, listing, one, paginated, read_method, restore_route)
 from crm.api.schemas import (MemorandumCreateSchema, MemorandumPage, MemorandumPatchSchema,
                              MemorandumQuery, MemorandumSchema)
 from crm.extensions import db
@@ -78,16 +78,13 @@ class Memoranda(MethodView):
             values["reference"] = suggest_reference(utcnow().year)
         with duplicates_conflict("reference", _reference_taken(values)):
             memo = create_memorandum(values, parties or [], terms or [], override=_override())
-        stored()
         return created(memo, "api.memorandum")
 
 
 @bp.route("/memoranda/<int:id>", endpoint="memorandum", tags=TAGS)
 class MemorandumItem(MethodView):
-    @reading(Memorandum, MemorandumSchema)
-    def get(self, obj):
-        """Read a memorandum, with its parties and terms"""
-        return one(obj)
+    get = read_method(Memorandum, MemorandumSchema,
+                      "Read a memorandum, with its parties and terms")
 
     @changing(Memorandum, MemorandumSchema, MemorandumPatchSchema, 409)
     def patch(self, data, obj):
@@ -100,8 +97,7 @@ class MemorandumItem(MethodView):
         with duplicates_conflict("reference", _reference_taken(values, obj)):
             update_memorandum(obj, values, parties, terms, expected_version=version,
                               override=_override())
-        stored()
-        return one(obj)
+        return changed(obj)
 
     delete = archive_method(Memorandum, """Archive a memorandum
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from crm.api import bp
-from crm.api.resources import (archive_method, changing, checked_version, created, creating,
-                               listing, one, paginated, reading, restore_route, stored)
+from crm.api.resources import (archive_method, changed, changing, checked_version, created,
+                               creating, listing, paginated, read_method, restore_route)
 from crm.api.schemas import (OrganizationCreateSchema, OrganizationPage, OrganizationPatchSchema,
                              OrganizationQuery, OrganizationSchema)
 from crm.models import Organization
@@ -29,16 +29,12 @@ class Organizations(MethodView):
     def post(self, data):
         """Add an organization"""
         org = create_organization({"aliases": [], **data})
-        stored()
         return created(org, "api.organization")
 
 
 @bp.route("/organizations/<int:id>", endpoint="organization", tags=TAGS)
 class OrganizationItem(MethodView):
-    @reading(Organization, OrganizationSchema)
-    def get(self, obj):
-        """Read an organization"""
-        return one(obj)
+    get = read_method(Organization, OrganizationSchema, "Read an organization")
 
     @changing(Organization, OrganizationSchema, OrganizationPatchSchema)
     def patch(self, data, obj):
@@ -47,8 +43,7 @@ class OrganizationItem(MethodView):
         Only the fields sent change; `aliases`, when sent, replaces the list."""
         version = checked_version(obj, data)
         update_organization(obj, data, expected_version=version)
-        stored()
-        return one(obj)
+        return changed(obj)
 
     delete = archive_method(Organization, """Archive an organization
 

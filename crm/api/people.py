@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from crm.api import bp
-from crm.api.resources import (archive_method, changing, checked_version, created, creating,
-                               listing, one, paginated, reading, restore_route, stored)
+from crm.api.resources import (archive_method, changed, changing, checked_version, created,
+                               creating, listing, paginated, read_method, restore_route)
 from crm.api.schemas import (PersonCreateSchema, PersonPage, PersonPatchSchema, PersonQuery,
                              PersonSchema)
 from crm.models import Person
@@ -28,16 +28,12 @@ class People(MethodView):
     def post(self, data):
         """Add a person"""
         person = create_person(data)
-        stored()
         return created(person, "api.person")
 
 
 @bp.route("/people/<int:id>", endpoint="person", tags=TAGS)
 class PersonItem(MethodView):
-    @reading(Person, PersonSchema)
-    def get(self, obj):
-        """Read a person"""
-        return one(obj)
+    get = read_method(Person, PersonSchema, "Read a person")
 
     @changing(Person, PersonSchema, PersonPatchSchema)
     def patch(self, data, obj):
@@ -46,8 +42,7 @@ class PersonItem(MethodView):
         Only the fields sent change."""
         version = checked_version(obj, data)
         update_person(obj, data, expected_version=version)
-        stored()
-        return one(obj)
+        return changed(obj)
 
     delete = archive_method(Person, """Archive a person
 

@@ -9,9 +9,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from crm import access
 from crm.api import bp
-from crm.api.resources import (ETAG, IF_MATCH_OPTIONAL, archive_method, changing,
+from crm.api.resources import (ETAG, IF_MATCH_OPTIONAL, archive_method, changed, changing,
                                checked_version, created, creating, documents, guarded, listing,
-                               one, optional_version, paginated, reading, restore_route, stored)
+                               optional_version, paginated, read_method, restore_route)
 from crm.api.schemas import (ProjectCreateSchema, ProjectPage, ProjectPatchSchema, ProjectQuery,
                              ProjectSchema, StageMoveSchema)
 from crm.errors import ValidationFailed
@@ -80,16 +80,13 @@ class Projects(MethodView):
         values.pop("stage", None)
         project = create_project(values, parties or [], people or [],
                                  actor=current_user._get_current_object())
-        stored()
         return created(project, "api.project")
 
 
 @bp.route("/projects/<int:id>", endpoint="project", tags=TAGS)
 class ProjectItem(MethodView):
-    @reading(Project, ProjectSchema)
-    def get(self, obj):
-        """Read a project, with its parties, people and stage history"""
-        return one(obj)
+    get = read_method(Project, ProjectSchema,
+                      "Read a project, with its parties, people and stage history")
 
     @changing(Project, ProjectSchema, ProjectPatchSchema)
     def patch(self, data, obj):
@@ -100,8 +97,7 @@ class ProjectItem(MethodView):
         version = checked_version(obj, data)
         values, parties, people = _split(data)
         update_project(obj, values, parties, people, expected_version=version)
-        stored()
-        return one(obj)
+        return changed(obj)
 
     delete = archive_method(Project, """Archive a project
 
@@ -124,8 +120,7 @@ def move_project(data, obj):
     version = optional_version(obj, data)
     move_to_stage(obj, stage_by_key(data["stage"]), data.get("note"),
                   actor=current_user._get_current_object(), expected_version=version)
-    stored()
-    return one(obj)
+    return changed(obj)
 
 
 restore_route("/projects/<int:id>/restore", "project_restore", TAGS, Project, ProjectSchema,

@@ -106,6 +106,14 @@ def reading(model, schema):
     return decorator
 
 
+def read_method(model, schema, doc: str):
+    """A record view's GET that shows the record as it is; `doc` is its OpenAPI summary."""
+    def get(self, obj):
+        return one(obj)
+    get.__doc__ = doc
+    return reading(model, schema)(get)
+
+
 def creating(schema, body_schema, *statuses: int):
     """A POST that adds a record: editors only (403), the body checked (413, 415, 422),
     201 with Location and ETag."""
@@ -146,8 +154,7 @@ def restore_route(rule: str, endpoint: str, tags: list[str], model, schema, doc:
     """POST <rule>: an administrator restores an archived record (200 with the record)."""
     def restore(obj):
         lifecycle.restore(obj)
-        stored()
-        return one(obj)
+        return changed(obj)
     restore.__doc__ = doc
     restore.__name__ = endpoint
     view = guarded(model, may=access.can_administer, include_archived=True)(restore)
@@ -206,7 +213,15 @@ def one(obj, status: int = 200, **headers):
     return obj, status, {"ETag": f'"{obj.version}"', **headers}
 
 
+def changed(obj):
+    """The answer to a change of `obj`: stored, then shown as stored, with its ETag."""
+    stored()
+    return one(obj)
+
+
 def created(obj, endpoint: str):
+    """The answer to a new record: stored, then 201 with its Location and ETag."""
+    stored()
     return one(obj, 201, Location=url_for(endpoint, id=obj.id))
 
 

@@ -92,7 +92,8 @@ class MemorandumForm(FlaskForm):
     title = TextField(_l("Title"), column_length(Memorandum.title), [DataRequired()])
     kind = EnumField(_l("Kind"), MemorandumKind)
     status = StatusField(_l("Status"), default=MemorandumStatus.DRAFT.value)
-    project = TextField(_l("Project"), column_length(Project.title), description=_l("Type part of its title"))
+    project = TextField(_l("Project"), column_length(Project.title),
+                        description=_l("Type part of its title"))
     project_id = HiddenField()
     event_id = SelectField(_l("Event"), validators=[Optional()],
                            description=_l("Where it was signed or discussed"))

@@ -29,7 +29,8 @@ class OrganizationByName:
 
 
 class PersonForm(OrganizationByName, FlaskForm):
-    full_name = TextField(_l("Full name (Latin)"), column_length(Person.full_name), [DataRequired()])
+    full_name = TextField(_l("Full name (Latin)"), column_length(Person.full_name),
+                          [DataRequired()])
     local_name = TextField(_l("Name in its own script"), column_length(Person.local_name),
                            description=_l("For example 市山尚三 or Ерлан Нұрмұхамбетов"))
     position = TextField(_l("Position"), column_length(Person.position))
