@@ -6,10 +6,20 @@ go in with SQLAlchemy Core `insert()` executemany in big batches, inside one tra
 Core inserts skip the ORM's flush listeners, so this module fills what they would:
 `search_text` (crm.models.base.fold of the names), `version`, `created_at`/`updated_at`.
 
-The data lives in the benchmark's OWN database, never the user's: by default SQLite files
-under bench/results/ (a pristine copy, regenerated when missing or on --regenerate, and a
-working copy made fresh for every run so that the POSTs of one run do not change the
-next); or `BENCH_DATABASE_URL` (PostgreSQL), whose database name must contain "bench".
+The data lives in the benchmark's OWN databases, never the user's, on SQLite and on
+PostgreSQL alike: a pristine copy per scale, regenerated when missing, when the generator
+changed, or on --regenerate, and a working copy made fresh for every run (so that the
+POSTs of one run do not change the next, and several benchmarks or profiles can run side
+by side):
+
+- SQLite: files under bench/results/ (`bench-large.sqlite3`, copied to
+  `bench-large.run-<pid>.sqlite3`);
+- PostgreSQL: the server of `BENCH_DATABASE_URL` (default
+  postgresql://postgres@127.0.0.1:5432/crm_bench); the pristine database of a scale is that
+  name plus `_<scale>` (`crm_bench_large`), the working copy `crm_bench_large_run_<pid>`
+  (`CREATE DATABASE … TEMPLATE`, dropped at exit). The name must contain "bench": the
+  benchmark drops and rebuilds it. What a pristine database holds is noted in its
+  `COMMENT ON DATABASE`.
 """
 from __future__ import annotations
 
@@ -684,6 +694,24 @@ def populate(app, scale: str, log=print) -> dict[str, int]:
     return counts
 
 
+PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/crm_bench"
+
+
+def postgres_url(scale: str) -> str:
+    """The pristine PostgreSQL database of `scale` (`BENCH_DATABASE_URL` names the server
+    and the stem; `{scale}` in it is replaced, else `_<scale>` is appended)."""
+    from sqlalchemy.engine import make_url
+    u = make_url(normalise_url(os.environ.get("BENCH_DATABASE_URL") or PG_DEFAULT))
+    if not u.drivername.startswith("postgresql"):
+        raise SystemExit("BENCH_DATABASE_URL must be a PostgreSQL URL (SQLite files need none).")
+    name = u.database or "crm_bench"
+    if "{scale}" in name:
+        name = name.format(scale=scale)
+    elif not name.endswith(f"_{scale}"):
+        name = f"{name}_{scale}"
+    return _postgres_target(u.set(database=name).render_as_string(hide_password=False))
+
+
 def _postgres_target(url: str) -> str:
     from sqlalchemy.engine import make_url
     u = make_url(url)
@@ -694,38 +722,113 @@ def _postgres_target(url: str) -> str:
     user_url = os.environ.get("DATABASE_URL")
     if user_url and make_url(normalise_url(user_url)).database == u.database:
         raise SystemExit("BENCH_DATABASE_URL must not be the database of DATABASE_URL.")
-    return u.database
+    return url
 
 
-def _reset_postgres(url: str) -> None:
+def _pg_admin(url: str):
     from sqlalchemy.engine import make_url
-    u = make_url(url)
-    admin = sa.create_engine(u.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        exists = conn.exec_driver_sql(
-            "SELECT 1 FROM pg_database WHERE datname = %(n)s", {"n": u.database}).first()
-        if not exists:
-            conn.exec_driver_sql(f'CREATE DATABASE "{u.database}"')
-    admin.dispose()
-    engine = sa.create_engine(u, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-        conn.exec_driver_sql("CREATE SCHEMA public")
-    engine.dispose()
+    return sa.create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT",
+                            connect_args={"connect_timeout": 5})
 
 
-def _postgres_matches(url: str, scale: str) -> bool:
-    engine = sa.create_engine(url)
+def postgres_unreachable(scale: str = "small") -> str | None:
+    """Why the PostgreSQL server cannot be used (None when it can)."""
+    try:
+        url = postgres_url(scale)
+        engine = _pg_admin(url)
+        try:
+            with engine.connect() as conn:
+                conn.exec_driver_sql("SELECT 1")
+        finally:
+            engine.dispose()
+    except Exception as failure:  # noqa: BLE001 - the reason goes in the table
+        return (str(failure).strip().splitlines() or [type(failure).__name__])[0][:200]
+    return None
+
+
+def _pg_comment(url: str) -> dict:
+    from sqlalchemy.engine import make_url
+    engine = _pg_admin(url)
     try:
         with engine.connect() as conn:
-            orgs = conn.exec_driver_sql("SELECT count(*) FROM organizations").scalar()
-            meetings = conn.exec_driver_sql("SELECT count(*) FROM meetings").scalar()
-    except sa.exc.DBAPIError:
-        return False
+            text = conn.exec_driver_sql(
+                "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                "WHERE datname = %(n)s", {"n": make_url(url).database}).scalar()
     finally:
         engine.dispose()
-    return orgs == SCALES[scale]["organizations"] and \
-        SCALES[scale]["meetings"] <= meetings <= SCALES[scale]["meetings"] + 1000
+    try:
+        return json.loads(text) if text else {}
+    except ValueError:
+        return {}
+
+
+def _pg_exec(url: str, *statements: str) -> None:
+    engine = _pg_admin(url)
+    try:
+        with engine.connect() as conn:
+            for statement in statements:
+                conn.exec_driver_sql(statement)
+    finally:
+        engine.dispose()
+
+
+def _pg_drop_stale_copies(url: str) -> None:
+    """Working copies left by benchmarks that were killed (their process is gone)."""
+    engine = _pg_admin(url)
+    try:
+        with engine.connect() as conn:
+            names = conn.exec_driver_sql(
+                "SELECT datname FROM pg_database WHERE datname LIKE '%%bench%%\\_run\\_%%'"
+            ).scalars().all()
+            for name in names:
+                pid = name.rsplit("_run_", 1)[1]
+                if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+                    conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        engine.dispose()
+
+
+def _prepare_postgres(scale: str, *, regenerate: bool, log=print) -> str:
+    from sqlalchemy.engine import make_url
+    pristine = postgres_url(scale)
+    name = make_url(pristine).database
+    _pg_drop_stale_copies(pristine)
+    meta = _pg_comment(pristine)
+    if regenerate or meta.get("generator") != GENERATOR_VERSION or meta.get("scale") != scale:
+        log(f"  building the {scale} data set in PostgreSQL database {name} …")
+        t0 = time.perf_counter()
+        _pg_exec(pristine, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+                 f'CREATE DATABASE "{name}"')
+        app = make_app(pristine)
+        upgrade_schema(app)
+        counts = populate(app, scale, log)
+        with app.app_context():
+            from crm.extensions import db
+            db.engine.dispose()
+        seconds = round(time.perf_counter() - t0, 1)
+        note = json.dumps({"generator": GENERATOR_VERSION, "scale": scale, "seed": SEED,
+                           "seconds": seconds, "rows": sum(counts.values()),
+                           "built_on": datetime.now(UTC).isoformat(timespec="seconds")})
+        _pg_exec(pristine, f"COMMENT ON DATABASE \"{name}\" IS '{note}'")
+        log(f"  built in {seconds:.1f} s")
+    else:
+        app = make_app(pristine)
+        upgrade_schema(app)  # migrations added since the build (indexes) apply to the pristine
+        with app.app_context():
+            from crm.extensions import db
+            db.engine.dispose()
+    working_name = f"{name}_run_{os.getpid()}"
+    for attempt in range(10):  # the template must have no other session for a moment
+        try:
+            _pg_exec(pristine, f'DROP DATABASE IF EXISTS "{working_name}" WITH (FORCE)',
+                     f'CREATE DATABASE "{working_name}" TEMPLATE "{name}"')
+            break
+        except sa.exc.DBAPIError:
+            if attempt == 9:
+                raise
+            time.sleep(1 + attempt)
+    atexit.register(_pg_exec, pristine, f'DROP DATABASE IF EXISTS "{working_name}" WITH (FORCE)')
+    return make_url(pristine).set(database=working_name).render_as_string(hide_password=False)
 
 
 def run_extra_sql(url: str, statements: list[str], log=print) -> None:
@@ -738,31 +841,16 @@ def run_extra_sql(url: str, statements: list[str], log=print) -> None:
     engine.dispose()
 
 
-def prepare_database(scale: str, *, regenerate: bool = False, extra_sql: list[str] | None = None,
-                     log=print) -> str:
-    """The URL of a database holding `scale`, ready for one run (see module docstring)."""
+def prepare_database(scale: str, *, database: str = "sqlite", regenerate: bool = False,
+                     extra_sql: list[str] | None = None, log=print) -> str:
+    """The URL of a working copy of `scale` on `database` ("sqlite" or "postgresql"),
+    fresh for this run (see the module docstring)."""
     RESULTS.mkdir(parents=True, exist_ok=True)
-    url = os.environ.get("BENCH_DATABASE_URL")
-    if url:
-        url = normalise_url(url)
-        if url.startswith("postgresql"):
-            _postgres_target(url)
-            if regenerate or not _postgres_matches(url, scale):
-                log(f"  building the {scale} data set in {sa.engine.make_url(url).database} …")
-                _reset_postgres(url)
-                app = make_app(url)
-                upgrade_schema(app)
-                populate(app, scale, log)
-                with app.app_context():
-                    from crm.extensions import db
-                    db.engine.dispose()
-            else:
-                app = make_app(url)
-                upgrade_schema(app)
-            if extra_sql:
-                run_extra_sql(url, extra_sql, log)
-            return url
-        raise SystemExit("BENCH_DATABASE_URL must be a PostgreSQL URL (SQLite files are the default).")
+    if database == "postgresql":
+        url = _prepare_postgres(scale, regenerate=regenerate, log=log)
+        if extra_sql:
+            run_extra_sql(url, extra_sql, log)
+        return url
 
     pristine = RESULTS / f"bench-{scale}.sqlite3"
     meta_path = RESULTS / f"bench-{scale}.json"
@@ -803,6 +891,34 @@ def prepare_database(scale: str, *, regenerate: bool = False, extra_sql: list[st
     return url
 
 
+READER_EMAIL = "reader{:02d}@bench.example"
+
+
+def add_readers(url: str, count: int = 10) -> list[str]:
+    """`count` more staff users (the festival day's readers), made like the generator's
+    (same password), in the working copy only; their e-mail addresses."""
+    from crm.models.users import new_session_token
+    engine = sa.create_engine(url)
+    emails = [READER_EMAIL.format(i) for i in range(1, count + 1)]
+    try:
+        with engine.begin() as conn:
+            staff = conn.execute(sa.text("SELECT * FROM users WHERE email = :e"),
+                                 {"e": STAFF_EMAIL}).mappings().one()
+            have = set(conn.execute(sa.text("SELECT email FROM users WHERE email LIKE "
+                                            "'reader%@bench.example'")).scalars())
+            users = sa.table("users", *(sa.column(c) for c in staff.keys() if c != "id"))
+            for i, email in enumerate(emails, start=1):
+                if email in have:
+                    continue
+                row = {k: v for k, v in staff.items() if k != "id"}
+                row.update(email=email, name=f"Reader {i:02d} Bench-Staff",
+                           session_token=new_session_token())
+                conn.execute(users.insert(), row)
+    finally:
+        engine.dispose()
+    return emails
+
+
 def build_seconds(scale: str) -> float | None:
     meta_path = RESULTS / f"bench-{scale}.json"
     if meta_path.exists():
@@ -810,4 +926,5 @@ def build_seconds(scale: str) -> float | None:
     return None
 
 
-__all__ = ["SCALES", "Generator", "prepare_database", "make_app", "PASSWORD", "STAFF_EMAIL"]
+__all__ = ["SCALES", "Generator", "prepare_database", "postgres_url", "postgres_unreachable",
+           "add_readers", "make_app", "PASSWORD", "STAFF_EMAIL"]

@@ -1,14 +1,23 @@
 """Server-side timings through the app itself: the Flask test client inside this process,
 signed in as the staff user through the real /login form (with its CSRF token).
 
-Pages are rendered every time, except in the one
-row that measures a page served from it. Each page is requested a few times to warm up,
-then N times; we keep the wall time of each request (routing, queries, templates, PDF rendering: everything the server does,
-without a network) and the number of SQL statements it sent (a before_cursor_execute
-listener; the BEGIN that SQLite transactions start with is not counted).
+Every page is rendered every time (there is no cache of rendered pages). Each page is
+requested a few times to warm up, then N times; we keep the wall time of each request
+(routing, queries, templates, PDF rendering: everything the server does, without a
+network), the CPU time of this process, and the number of SQL statements it sent (a
+before_cursor_execute listener; BEGIN, COMMIT and the like are not counted). On
+PostgreSQL the wall time includes the server's work over the loopback; the CPU time is
+the app's alone.
+
+The app runs as production runs it: gunicorn.conf.py's `post_worker_init` does
+`gc.collect(); gc.freeze()` once the app is loaded, and so do we here, once, after the
+app is built and has answered its first requests (the sign-in). Without it the
+collector's full passes over every module, mapper and template of the app land in
+random requests and dominate p95.
 """
 from __future__ import annotations
 
+import gc
 import re
 import statistics
 import time
@@ -23,20 +32,25 @@ from bench.data import PASSWORD, STAFF_EMAIL, make_app
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 PER_PAGE = 25
 
-# What each kind of row must meet (SPEC "Performance").
+# What each kind of row must meet (SPEC "Performance"; the limit applies to the SQLite
+# median, PostgreSQL must be within PG_FACTOR of it). Rows named in TARGET_BY_NAME have
+# their own limit.
 TARGETS = {
-    "page": ("median ≤ 50 ms", 50.0),
-    "memo_pdf": ("median ≤ 40 ms", 40.0),
-    "report_pdf": ("median ≤ 1500 ms", 1500.0),
+    "page": ("median ≤ 20 ms", 20.0),
+    "memo_pdf": ("median ≤ 27 ms", 27.0),
+    "report_pdf": ("median ≤ 800 ms", 800.0),
     "document": (None, None),  # measured for information, no SPEC target
 }
+TARGET_BY_NAME = {"project detail": ("median ≤ 6 ms", 6.0)}
+PG_FACTOR = 1.3
 
 
 @dataclass
 class Row:
     name: str
     scale: str
-    kind: str = "page"  # page, memo_pdf, report_pdf, document, throughput, hello, rss
+    kind: str = "page"  # page, memo_pdf, report_pdf, document, festival, hello, writes, rss
+    database: str = "sqlite"  # sqlite or postgresql
     method: str = "GET"
     path: str | None = None
     runs: int = 0
@@ -48,8 +62,13 @@ class Row:
     queries_varied: list[int] | None = None
     status: int | None = None
     bytes: int | None = None
-    rps: float | None = None
+    rps: float | None = None  # requests/s (meetings/s for the concurrent writes)
     ratio_to_hello: float | None = None
+    p99_ms: float | None = None
+    meetings: int | None = None  # meetings logged during a load run (rows in the database)
+    non_2xx: int | None = None
+    errors: int | None = None  # connections that failed or timed out
+    pg_ratio: float | None = None  # this PostgreSQL median ÷ the SQLite median of the row
     rss_mb: float | None = None
     target: str | None = None
     ok: bool | None = None
@@ -294,7 +313,8 @@ def api_token(app) -> str | None:
 # --- running ------------------------------------------------------------------------------
 
 def measure_scale(scale: str, url: str, *, runs: int, warmups: int, log=print,
-                  only: set[str] | None = None) -> tuple[list[Row], dict]:
+                  only: set[str] | None = None, database: str = "sqlite"
+                  ) -> tuple[list[Row], dict]:
     from crm.extensions import db
     app = make_app(url)
     picks = pick_records(app)
@@ -303,12 +323,14 @@ def measure_scale(scale: str, url: str, *, runs: int, warmups: int, log=print,
         counter = QueryCounter(db.engine)
     client = app.test_client()
     sign_in(client)
+    gc.collect()  # as gunicorn.conf.py's post_worker_init (see the module docstring)
+    gc.freeze()
     rows: list[Row] = []
     for case in cases(picks, api_token=token):
         if only and case.name not in only:
             continue
-        row = Row(case.name, scale, kind=case.kind, method=case.method, path=case.path,
-                  note=case.note)
+        row = Row(case.name, scale, kind=case.kind, database=database, method=case.method,
+                  path=case.path, note=case.note)
         rows.append(row)
         if not route_exists(app, case.endpoint_path or case.path, case.method):
             row.note = "not available (no such route yet)"
@@ -325,6 +347,7 @@ def measure_scale(scale: str, url: str, *, runs: int, warmups: int, log=print,
             f"cpu {row.cpu_ms:8.1f} ms  {row.queries:3d} queries")
     with app.app_context():
         db.engine.dispose()
+    gc.unfreeze()  # this app may go now (the next scale or database builds its own)
     return rows, picks
 
 

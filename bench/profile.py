@@ -3,8 +3,10 @@ every SQL statement of one request with its own duration (slowest first).
 
     python -m bench --profile                  # after the run: every row that missed
     python -m bench.profile large "project detail" "search (Latin)"
+    python -m bench.profile --postgresql large "project detail"
 
-Writes bench/results/profile-<scale>-<name>.txt (and .html for pyinstrument's viewer).
+Writes bench/results/profile-<scale>-<name>.txt (profile-<scale>-pg-<name>.txt on
+PostgreSQL; and .html for pyinstrument's viewer).
 """
 from __future__ import annotations
 
@@ -38,7 +40,8 @@ class StatementTimer:
             self.items.append(((time.perf_counter() - started) * 1000, statement, params))
 
 
-def profile_cases(scale: str, url: str, names: list[str], *, repeat: int = 5, log=print) -> list[str]:
+def profile_cases(scale: str, url: str, names: list[str], *, repeat: int = 5, log=print,
+                  database: str = "sqlite") -> list[str]:
     from pyinstrument import Profiler
     from crm.extensions import db
 
@@ -86,9 +89,10 @@ def profile_cases(scale: str, url: str, names: list[str], *, repeat: int = 5, lo
             lines.append(f"             params: {str(params)[:200]}")
         lines += ["", "## pyinstrument", "",
                   profiler.output_text(unicode=True, color=False, show_all=False)]
-        path = RESULTS / f"profile-{scale}-{slug(name)}.txt"
+        stem = f"profile-{scale}-{'pg-' if database == 'postgresql' else ''}{slug(name)}"
+        path = RESULTS / f"{stem}.txt"
         path.write_text("\n".join(lines))
-        (RESULTS / f"profile-{scale}-{slug(name)}.html").write_text(profiler.output_html())
+        (RESULTS / f"{stem}.html").write_text(profiler.output_html())
         written.append(str(path))
         log(f"  {name}: {wall:.1f} ms/request, {len(statements)} statements "
             f"({sql_total:.1f} ms in SQL) -> {path.relative_to(RESULTS.parent.parent)}")
@@ -99,9 +103,12 @@ def main(argv: list[str]) -> int:
     if len(argv) < 2:
         print(__doc__)
         return 2
+    database = "sqlite"
+    if argv[0] in ("--postgresql", "--pg"):
+        database, argv = "postgresql", argv[1:]
     scale, names = argv[0], argv[1:]
-    url = prepare_database(scale)
-    profile_cases(scale, url, names)
+    url = prepare_database(scale, database=database)
+    profile_cases(scale, url, names, database=database)
     return 0
 
 

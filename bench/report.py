@@ -12,43 +12,67 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.data import RESULTS, ROOT
-from bench.measure import TARGETS, Row
+from bench.measure import PG_FACTOR, TARGET_BY_NAME, TARGETS, Row
 
 README = ROOT / "README.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 
+IN_PROCESS = ("page", "memo_pdf", "report_pdf", "document")
+
+
+def _target(r: Row) -> tuple[str | None, float | None]:
+    if r.kind == "page" and r.name in TARGET_BY_NAME:
+        return TARGET_BY_NAME[r.name]
+    return TARGETS[r.kind]
+
+
 def judge(rows: list[Row]) -> None:
-    """Set `target` and `ok` on the timed rows: the median limit of their kind, and the
-    same query count at every scale measured."""
-    queries: dict[str, dict[str, int]] = {}
+    """Set `target`, `ok` and `pg_ratio` on the in-process rows (the gunicorn rows judge
+    themselves). SQLite: the median limit of the row, and the same query count at every
+    scale measured. PostgreSQL: the same query count at every scale, and for pages (HTML
+    and API) a median within PG_FACTOR of the SQLite median of the same row and scale."""
+    queries: dict[tuple[str, str], dict[str, int]] = {}
+    sqlite_median: dict[tuple[str, str], float] = {}
     for r in rows:
         if r.queries is not None:
-            queries.setdefault(r.name, {})[r.scale] = r.queries
+            queries.setdefault((r.name, r.database), {})[r.scale] = r.queries
+        if r.database == "sqlite" and r.median_ms is not None:
+            sqlite_median[(r.name, r.scale)] = r.median_ms
     for r in rows:
-        if r.kind not in TARGETS:
+        if r.kind not in IN_PROCESS:
             continue
-        text, limit = TARGETS[r.kind]
+        text, limit = _target(r)
+        counts = queries.get((r.name, r.database), {})
+        constant = r.kind != "document"
+        parts = []
+        if r.database == "sqlite":
+            if limit is not None:
+                parts.append(text)
+        elif r.kind == "page":
+            parts.append(f"≤ {PG_FACTOR}× SQLite")
+        if constant:
+            parts.append("queries constant")
+        r.target = ", ".join(parts) if parts else None
         if r.median_ms is None:
             r.ok = None
-            r.target = text
             continue
-        counts = queries.get(r.name, {})
-        same = len(set(counts.values())) <= 1
-        parts, ok = [], True
-        if limit is not None:
-            parts.append(text)
-            ok = r.median_ms <= limit
-        if r.kind != "document":
-            parts.append("queries constant")
-            if not same:
-                ok = False
+        checks: list[bool] = []
+        if r.database == "sqlite" and limit is not None:
+            checks.append(r.median_ms <= limit)
+        base = sqlite_median.get((r.name, r.scale))
+        if r.database == "postgresql" and base:
+            r.pg_ratio = round(r.median_ms / base, 2)
+            if r.kind == "page":
+                checks.append(r.pg_ratio <= PG_FACTOR)
+        if constant:
+            checks.append(len(set(counts.values())) <= 1)
+            if len(set(counts.values())) > 1:
                 r.note = "; ".join(filter(None, [r.note, "queries " + ", ".join(
                     f"{s} {n}" for s, n in sorted(counts.items(), reverse=True))]))
             if r.queries_varied:
                 r.note = "; ".join(filter(None, [r.note, f"queries varied {r.queries_varied}"]))
-        r.target = ", ".join(parts) if parts else None
-        r.ok = ok if limit is not None or r.kind != "document" else None
+        r.ok = all(checks) if checks else None
 
 
 def machine() -> dict:
@@ -79,62 +103,131 @@ def _fmt(value, digits=1, suffix="") -> str:
     return f"{value}{suffix}"
 
 
-def table_rows(rows: list[Row]) -> list[list[str]]:
-    out = []
+OK = {True: "yes", False: "NO", None: "—"}
+PAGE_HEADERS = ["name", "scale", "median ms", "p95 ms", "cpu ms", "queries", "PG median ms",
+                "PG cpu ms", "PG queries", "PG ÷ SQLite", "target", "ok?", "note"]
+PAGE_RIGHT = {2, 3, 4, 5, 6, 7, 8, 9}
+LOAD_HEADERS = ["name", "scale", "database", "requests/s", "p50 ms", "p99 ms", "÷ hello",
+                "meetings logged", "non-2xx", "errors", "RSS MB", "target", "ok?", "note"]
+LOAD_RIGHT = {3, 4, 5, 6, 7, 8, 9, 10}
+DATABASE = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+def _cell(value, digits=1) -> str:
+    return "" if value is None else _fmt(value, digits)
+
+
+def _combined_ok(*oks) -> bool | None:
+    measured = [o for o in oks if o is not None]
+    return all(measured) if measured else None
+
+
+def page_rows(rows: list[Row]) -> list[list[str]]:
+    """One line per page and scale: SQLite's figures, then PostgreSQL's beside them."""
+    merged: dict[tuple[str, str], dict[str, Row]] = {}
     for r in rows:
-        ok = {True: "yes", False: "NO", None: "—"}[r.ok]
-        if r.kind in ("throughput", "hello", "rss"):
-            median = _fmt(r.median_ms) if r.kind != "rss" else ""
-            p95 = _fmt(r.p95_ms) if r.kind != "rss" else ""
-        else:
-            median, p95 = _fmt(r.median_ms), _fmt(r.p95_ms)
+        if r.kind in IN_PROCESS:
+            merged.setdefault((r.name, r.scale), {})[r.database] = r
+    out = []
+    for (name, scale), by_db in merged.items():
+        lite, pg = by_db.get("sqlite"), by_db.get("postgresql")
+        first = lite or pg
+        targets = [t for t in ((lite.target if lite else None),
+                               (f"PG {pg.target}" if pg and pg.target else None)) if t]
+        notes = [n for n in ((lite.note if lite else ""),) if n]
+        if pg and pg.note and pg.note != (lite.note if lite else None):
+            notes.append(f"PG: {pg.note}")
+        if pg and pg.kind == "page" and pg.pg_ratio and pg.pg_ratio > PG_FACTOR:
+            notes.append(f"PG {pg.pg_ratio}× SQLite")
         out.append([
-            r.name, r.scale, median, p95, _fmt(r.cpu_ms) if r.cpu_ms is not None else "",
-            "" if r.kind in ("throughput", "hello", "rss") else _fmt(r.queries),
-            _fmt(r.rps) if r.rps is not None else "",
-            f"{r.ratio_to_hello:.1%}" if r.ratio_to_hello is not None else "",
-            _fmt(r.rss_mb) if r.rss_mb is not None else "",
-            r.target or "—", ok, r.note])
+            name, scale,
+            _cell(lite.median_ms) if lite else "", _cell(lite.p95_ms) if lite else "",
+            _cell(lite.cpu_ms) if lite else "", _cell(lite.queries) if lite else "",
+            _cell(pg.median_ms) if pg else "", _cell(pg.cpu_ms) if pg else "",
+            _cell(pg.queries) if pg else "",
+            f"{pg.pg_ratio:.2f}×" if pg and pg.pg_ratio is not None else "",
+            "; ".join(targets) or "—",
+            OK[_combined_ok(lite.ok if lite else None, pg.ok if pg else None)],
+            "; ".join(notes) or (first.note if first else "")])
     return out
 
 
-HEADERS = ["name", "scale", "median ms", "p95 ms", "cpu ms", "queries", "rps", "ratio",
-           "RSS MB", "target", "ok?", "note"]
-RIGHT = {2, 3, 4, 5, 6, 7, 8}
+def load_rows(rows: list[Row]) -> list[list[str]]:
+    out = []
+    for r in rows:
+        if r.kind in IN_PROCESS:
+            continue
+        ratio = f"{r.ratio_to_hello:.1%}" if r.ratio_to_hello is not None else ""
+        out.append([r.name, r.scale, DATABASE.get(r.database, r.database), _cell(r.rps),
+                    _cell(r.median_ms), _cell(r.p99_ms), ratio, _cell(r.meetings),
+                    _cell(r.non_2xx), _cell(r.errors), _cell(r.rss_mb), r.target or "—",
+                    OK[r.ok], r.note])
+    return out
 
 
-def terminal_table(rows: list[Row]) -> str:
-    body = table_rows(rows)
+def _terminal(headers, right, body, note_width=70) -> str:
     widths = [max(len(h), *(len(r[i]) for r in body)) if body else len(h)
-              for i, h in enumerate(HEADERS)]
-    widths[-1] = min(widths[-1], 60)
+              for i, h in enumerate(headers)]
+    widths[-1] = min(widths[-1], note_width)
 
     def line(cells):
         out = []
         for i, cell in enumerate(cells):
-            cell = cell if i != len(cells) - 1 else cell[:60]
-            out.append(cell.rjust(widths[i]) if i in RIGHT else cell.ljust(widths[i]))
+            cell = cell if i != len(cells) - 1 else cell[:note_width]
+            out.append(cell.rjust(widths[i]) if i in right else cell.ljust(widths[i]))
         return "  ".join(out).rstrip()
     sep = "  ".join("-" * w for w in widths)
-    return "\n".join([line(HEADERS), sep, *(line(r) for r in body)])
+    return "\n".join([line(headers), sep, *(line(r) for r in body)])
 
 
-def markdown_table(rows: list[Row]) -> str:
-    body = table_rows(rows)
-    align = ["---:" if i in RIGHT else "---" for i in range(len(HEADERS))]
-    lines = ["| " + " | ".join(HEADERS) + " |", "| " + " | ".join(align) + " |"]
+def _markdown(headers, right, body) -> str:
+    align = ["---:" if i in right else "---" for i in range(len(headers))]
+    lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join(align) + " |"]
     for r in body:
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in r) + " |")
     return "\n".join(lines)
 
 
+PAGES_TITLE = ("Pages, in-process (server time; `PG` = PostgreSQL; PostgreSQL pages must be "
+               f"within {PG_FACTOR}× of SQLite):")
+LOAD_TITLE = "Under gunicorn (loopback, wrk):"
+
+
+def terminal_table(rows: list[Row], unavailable: str | None = None) -> str:
+    parts = []
+    pages, load = page_rows(rows), load_rows(rows)
+    if pages:
+        parts += [PAGES_TITLE, _terminal(PAGE_HEADERS, PAGE_RIGHT, pages)]
+    if load:
+        parts += ["", LOAD_TITLE, _terminal(LOAD_HEADERS, LOAD_RIGHT, load)]
+    if unavailable:
+        parts += ["", unavailable]
+    return "\n".join(parts)
+
+
+def markdown_table(rows: list[Row], unavailable: str | None = None) -> str:
+    parts = []
+    pages, load = page_rows(rows), load_rows(rows)
+    if pages:
+        parts += [PAGES_TITLE, "", _markdown(PAGE_HEADERS, PAGE_RIGHT, pages)]
+    if load:
+        parts += ["", LOAD_TITLE, "", _markdown(LOAD_HEADERS, LOAD_RIGHT, load)]
+    if unavailable:
+        parts += ["", f"**{unavailable}**"]
+    return "\n".join(parts)
+
+
 def machine_line(info: dict, meta: dict) -> str:
+    runs = f"{meta['runs']} timed runs per page on SQLite"
+    if meta.get("pg_runs") is not None and "postgresql" in meta.get("databases", []):
+        runs += f", {meta['pg_runs']} on PostgreSQL"
     return (f"Run on {meta['finished'][:16].replace('T', ' ')} UTC, commit {info['commit']}: "
             f"{info['nproc']} CPUs ({info['cpu']}), Python {info['python']}, "
-            f"SQLite {info['sqlite']}, database {meta['database']}; load average "
+            f"SQLite {info['sqlite']}, databases {meta['database']}; load average "
             f"{meta['loadavg_start']} at the start, {info['loadavg']} at the end; "
-            f"{meta['runs']} timed runs per page after {meta['warmups']} warm-ups "
-            f"(PDF reports fewer); total {meta['seconds']:.0f} s"
+            f"{runs}, after {meta['warmups']} warm-ups (PDF reports fewer); "
+            f"load runs of {meta.get('duration', '?')} s (concurrent writes "
+            f"{meta.get('write_duration', '?')} s); total {meta['seconds']:.0f} s"
             + (f"; extra SQL applied first: {'; '.join(meta['extra_sql'])}"
                if meta.get("extra_sql") else "") + ".")
 
@@ -146,7 +239,7 @@ def write_results(rows: list[Row], meta: dict) -> Path:
     info = machine()
     (RESULTS / "latest-machine.json").write_text(json.dumps({**info, **meta}, indent=1))
     (RESULTS / "latest.md").write_text(
-        f"{machine_line(info, meta)}\n\n{markdown_table(rows)}\n")
+        f"{machine_line(info, meta)}\n\n{markdown_table(rows, meta.get('unavailable'))}\n")
     meta["machine"] = info
     return path
 
@@ -156,7 +249,8 @@ def update_readme(rows: list[Row], meta: dict) -> bool:
     if START not in text or END not in text:
         return False
     info = meta.get("machine") or machine()
-    block = f"{START}\n{machine_line(info, meta)}\n\n{markdown_table(rows)}\n{END}"
+    table = markdown_table(rows, meta.get("unavailable"))
+    block = f"{START}\n{machine_line(info, meta)}\n\n{table}\n{END}"
     new = text[:text.index(START)] + block + text[text.index(END) + len(END):]
     README.write_text(new)
     return True
