@@ -117,3 +117,29 @@ def test_search_reads_a_year_of_meeting_notes_and_links_to_all_of_them(
     assert 'href="/meetings?q=horse+film"' in page  # "Search all meetings for …"
     everything = client.get("/meetings?q=horse+film").get_data(as_text=True)
     assert "horse film, recent" in everything and "horse film, long ago" in everything
+
+
+def test_dashboard_statements_do_not_depend_on_the_data(
+        client, db, login_as, make_project, make_meeting, make_event, make_memorandum,
+        count_queries):
+    me = login_as("staff")
+
+    def dashboard_queries():
+        with count_queries() as counted:
+            assert client.get("/").status_code == 200
+        return counted.n
+
+    empty = dashboard_queries()
+    today = datetime.now(UTC).date()
+    cannes = make_event()
+    project = make_project(title="Quiet deal", last_activity_at=datetime.now(UTC) - timedelta(days=40))
+    meeting = make_meeting(event=cannes, summary="Met at the pavilion")
+    meeting.projects = [project]
+    meeting.follow_ups = [FollowUp(description="Send the script", owner_id=me.id,
+                                   due_date=today + timedelta(days=1))]
+    make_memorandum(status=MemorandumStatus.SIGNED, signed_on=date(2025, 1, 1),
+                    expires_on=today + timedelta(days=20))
+    db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert "Festival de Cannes 2018" in page and "Quiet deal" in page and "Send the script" in page
+    assert empty == dashboard_queries()
