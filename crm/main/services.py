@@ -95,28 +95,43 @@ def stale_projects() -> list[sa.Row]:
 
 def search_everything(q: str) -> dict[str, list]:
     """Records whose names (Latin, own script, other spellings), titles or references
-    contain `q`, case-insensitively in every script."""
+    contain `q`, case-insensitively in every script: rows of the columns the results
+    show, in a fixed number of statements."""
     needle = fold(q)
     if not needle:
         return {}
-    results = {}
-    for key, model, order, options in (
-            ("projects", Project, Project.title, [selectinload(Project.stage)]),
-            ("memoranda", Memorandum, Memorandum.reference, []),
-            ("organizations", Organization, Organization.name, []),
-            ("people", Person, Person.full_name, [selectinload(Person.organization)]),
-            ("events", Event, Event.start_date.desc(), [])):
-        stmt = (sa.select(model).where(model.search_text.contains(needle, autoescape=True))
-                .options(*options).order_by(order).limit(SEARCH_LIMIT))
-        results[key] = db.session.scalars(stmt).all()
+
+    def matching(model, *columns):
+        return sa.select(*columns).where(model.search_text.contains(needle, autoescape=True))
+
+    results = {
+        "projects": matching(Project, Project.id, Project.title, Project.original_title,
+                             PipelineStage.name.label("stage"))
+        .join(PipelineStage, PipelineStage.id == Project.stage_id).order_by(Project.title),
+        "memoranda": matching(Memorandum, Memorandum.id, Memorandum.reference, Memorandum.title)
+        .order_by(Memorandum.reference),
+        "people": matching(Person, Person.id, Person.full_name, Person.local_name,
+                           Organization.name.label("organization"))
+        .outerjoin(Organization, Organization.id == Person.organization_id)
+        .order_by(Person.full_name),
+        "events": matching(Event, Event.id, Event.label.label("label"))
+        .order_by(Event.start_date.desc()),
+    }
+    results = {key: db.session.execute(stmt.limit(SEARCH_LIMIT)).all()
+               for key, stmt in results.items()}
+    # With their other spellings (loaded with them, in one more statement).
+    results["organizations"] = db.session.scalars(
+        sa.select(Organization).where(Organization.search_text.contains(needle, autoescape=True))
+        .order_by(Organization.name).limit(SEARCH_LIMIT)).all()
     # Meeting notes are free text: matched as typed, case-insensitively where the database
     # can (SQLite's LIKE already ignores case in Latin script: no lower() on every row).
     text = q.strip()
     in_notes = (Meeting.summary.contains(text, autoescape=True)
                 if db.session.get_bind().dialect.name == "sqlite"
                 else Meeting.summary.icontains(text, autoescape=True))
-    results["meetings"] = db.session.scalars(
-        sa.select(Meeting).where(Meeting.occurred_at >= utcnow() - MEETING_SEARCH_WINDOW, in_notes)
-        .options(selectinload(Meeting.event))
+    results["meetings"] = db.session.execute(
+        sa.select(Meeting.id, Meeting.occurred_at, Meeting.summary, Event.label.label("event"))
+        .outerjoin(Event, Event.id == Meeting.event_id)
+        .where(Meeting.occurred_at >= utcnow() - MEETING_SEARCH_WINDOW, in_notes)
         .order_by(Meeting.occurred_at.desc(), Meeting.id.desc()).limit(SEARCH_LIMIT)).all()
     return results
