@@ -663,3 +663,42 @@ def test_my_follow_ups_show_the_soonest_of_a_long_group_with_its_true_size(
     everything = text(client.get("/meetings/follow-ups?more=overdue"))
     assert all(f"Overdue {n:03d}" in everything for n in range(many))
     assert "more…" not in everything
+
+
+def test_a_group_longer_than_can_be_shown_is_counted_only_that_far(
+        client, login_as, make_meeting, monkeypatch):
+    from crm.meetings import services
+    monkeypatch.setattr(services, "GROUP_ROWS", 2)
+    monkeypatch.setattr(services, "GROUP_ROWS_MORE", 4)
+    me = login_as("staff")
+    today = utcnow().date()
+    make_meeting(follow_ups=[FollowUp(description=f"Overdue {n}", owner_id=me.id,
+                                      due_date=today - timedelta(days=10 - n)) for n in range(7)]
+                 + [FollowUp(description="Later task", owner_id=me.id)])
+
+    html = text(client.get("/meetings/follow-ups"))
+
+    overdue = html[html.index('id="group-overdue"'):html.index('id="group-due"')]
+    assert ">4+</span>" in overdue and "and more than 2 more…" in overdue
+    assert "More than 5 open follow-ups." in html
+    assert ">1</span>" in html[html.index('id="group-later"'):]
+
+
+def test_my_follow_ups_take_the_same_statements_however_many(client, login_as, make_meeting,
+                                                              make_person, count_queries):
+    me = login_as("staff")
+    today = utcnow().date()
+
+    def add(n):
+        for i in range(n):
+            make_meeting(people=[make_person(full_name=f"Person {n}-{i}")], follow_ups=[
+                FollowUp(description="Overdue", owner_id=me.id, due_date=today - timedelta(days=1)),
+                FollowUp(description="Later", owner_id=me.id),
+                FollowUp(description="Done", owner_id=me.id, done=True, done_at=utcnow())])
+    add(1)
+    with count_queries() as few:
+        client.get("/meetings/follow-ups")
+    add(60)
+    with count_queries() as many:
+        client.get("/meetings/follow-ups")
+    assert many.n <= few.n + 1  # + the sizes of the groups that do not fit

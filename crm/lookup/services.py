@@ -50,15 +50,13 @@ class Kind:
     order: tuple  # among suggestions that start (or not) with the text alike
 
 
-_EVENT_LABEL = Event.name + sa.func.coalesce(" " + sa.cast(Event.edition, sa.String), "")
-
 KINDS = {
     "people": Kind("people", Person, Person.full_name, Person.local_name, (Person.full_name,)),
     "organizations": Kind("organizations", Organization, Organization.name,
                           Organization.local_name, (Organization.name,)),
     "projects": Kind("projects", Project, Project.title, Project.original_title,
                      (Project.title,)),
-    "events": Kind("events", Event, _EVENT_LABEL, None,
+    "events": Kind("events", Event, Event.label, None,
                    (Event.start_date.desc().nulls_last(), Event.name)),
 }
 

@@ -2,8 +2,9 @@ from flask import render_template, request
 from flask_login import current_user, login_required
 
 from crm.main import bp
-from crm.main.services import (PANEL_ROWS, my_follow_ups, projects_per_stage, recent_meetings,
+from crm.main.services import (PANEL_ROWS, projects_per_stage, recent_meetings,
                                search_everything, stale_projects)
+from crm.meetings.services import my_follow_ups
 from crm.memoranda.services import expiring_memoranda
 from crm.models import utcnow
 
@@ -15,7 +16,8 @@ def dashboard():
     per_stage = projects_per_stage()
     return render_template("main/dashboard.html", per_stage=per_stage,
                            max_count=max([s.count for s in per_stage] + [1]),
-                           follow_ups=my_follow_ups(current_user, today),
+                           follow_ups=my_follow_ups(current_user, today, groups=("overdue", "due"),
+                                                    rows=PANEL_ROWS, details=False),
                            meetings=recent_meetings(),
                            expiring=expiring_memoranda(today, PANEL_ROWS), stale=stale_projects())
 

@@ -3,14 +3,14 @@ through the access layer, so an executive's dashboard and results hold only thei
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
-from crm.models import (Event, FollowUp, Meeting, Memorandum, Organization, Person,
-                        PipelineStage, Project, ProjectStatus, fold, meeting_projects, utcnow)
+from crm.models import (Event, Meeting, Memorandum, Organization, Person, PipelineStage,
+                        Project, ProjectStatus, fold, meeting_projects, utcnow)
 from crm.projects.services import STALE_AFTER
 
 SEARCH_LIMIT = 20
@@ -37,18 +37,6 @@ def projects_per_stage() -> list[StageCount]:
         .outerjoin(counts, counts.c.stage_id == PipelineStage.id)
         .order_by(PipelineStage.position)).all()
     return [StageCount(row, row.n or 0) for row in rows]
-
-
-def my_follow_ups(user, today: date) -> dict[str, list[FollowUp]]:
-    """The user's open follow-ups that are overdue or due within a week."""
-    rows = db.session.scalars(
-        sa.select(FollowUp).where(FollowUp.owner_id == user.id, FollowUp.done.is_(False),
-                                  FollowUp.due_date.is_not(None),
-                                  FollowUp.due_date <= today + timedelta(days=7))
-        .options(selectinload(FollowUp.meeting))
-        .order_by(FollowUp.due_date).limit(PANEL_ROWS * 2)).all()
-    return {"overdue": [f for f in rows if f.due_date < today],
-            "due": [f for f in rows if f.due_date >= today]}
 
 
 @dataclass

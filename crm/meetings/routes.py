@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 
 from crm import access
 from crm.extensions import db
@@ -51,7 +52,19 @@ def _named_filters(filters: services.MeetingFilters) -> list[tuple[str, str, dic
 @login_required
 def detail(meeting_id):
     meeting = access.get_or_404(Meeting, meeting_id)
-    return render_template("meetings/detail.html", meeting=meeting, today=utcnow().date())
+    return render_template("meetings/detail.html", meeting=meeting, today=utcnow().date(),
+                           t=follow_up_labels())
+
+
+def follow_up_labels() -> dict[str, str]:
+    """What every follow-up of a list shares (templates/meetings/_parts.html), looked up
+    once per page rather than once per follow-up."""
+    return {"done": _("Done"), "reopen": _("Reopen"), "due_today": _("Due today"),
+            "no_date": _("No due date"), "meeting": _("Meeting"),
+            "done_on": _("Done %(when)s"), "overdue_since": _("Overdue since %(date)s"),
+            "due_on": _("Due %(date)s"), "with_who": _("with %(who)s"),
+            "csrf_token": generate_csrf() if access.can_edit(current_user) else "",
+            "next": request.full_path if request.query_string else request.path}
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -132,7 +145,8 @@ def follow_ups():
     expand = request.args.get("more")
     groups = services.my_follow_ups(current_user._get_current_object(), today,
                                     expand=expand if expand in services.OPEN_GROUPS else None)
-    return render_template("meetings/follow_ups.html", groups=groups, today=today)
+    return render_template("meetings/follow_ups.html", groups=groups, today=today,
+                           t=follow_up_labels())
 
 
 @bp.post("/follow-ups/<int:follow_up_id>/done")

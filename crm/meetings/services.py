@@ -424,89 +424,134 @@ def with_list_details(stmt: sa.Select) -> sa.Select:
     )
 
 
-@dataclass
-class FollowUpGroups:
-    overdue: list[FollowUp]
-    due: list[FollowUp]
-    later: list[FollowUp]
-    done: list[FollowUp]
-    counts: dict[str, int] = field(default_factory=dict)  # true sizes of the open groups
-    who: dict[int, list[str]] = field(default_factory=dict)  # meeting id -> people, orgs
-
-    @property
-    def open_count(self) -> int:
-        return sum(self.counts.get(key, 0) for key in OPEN_GROUPS)
-
-    def count(self, key: str) -> int:
-        return self.counts.get(key, len(getattr(self, key)))
-
-    def more(self, key: str) -> int:
-        """How many of a group are not shown."""
-        return self.count(key) - len(getattr(self, key))
-
-
 DUE_WINDOW_DAYS = 7
 RECENTLY_DONE_DAYS = 14
+RECENTLY_DONE_ROWS = 20
 OPEN_GROUPS = ("overdue", "due", "later")
 GROUP_ROWS = 50  # shown per group; ?more=<group> shows up to GROUP_ROWS_MORE of that one
 GROUP_ROWS_MORE = 500
 
+# What a follow-up in a list shows: columns, not records (a page lists up to 170 of them).
+FOLLOW_UP_COLUMNS = (FollowUp.id, FollowUp.description, FollowUp.due_date, FollowUp.done,
+                     FollowUp.done_at, FollowUp.meeting_id,
+                     Meeting.occurred_at.label("meeting_at"), Event.label.label("event_label"))
 
-def my_follow_ups(user: User, today: date, expand: str | None = None) -> FollowUpGroups:
-    """`user`'s open follow-ups of visible meetings: overdue (due before today), due
-    (today to 7 days ahead), later (after that, or no date), the soonest GROUP_ROWS of
-    each with each group's true size; and those done lately. A fixed number of queries:
-    the sizes, then the first rows of every group at once, then those done."""
+
+@dataclass
+class FollowUpGroups:
+    """Someone's follow-ups by when they are due (rows of FOLLOW_UP_COLUMNS), soonest
+    first; those done lately, latest first."""
+
+    overdue: list = field(default_factory=list)
+    due: list = field(default_factory=list)
+    later: list = field(default_factory=list)
+    done: list = field(default_factory=list)
+    # Sizes of the open groups with more rows than shown, counted up to GROUP_ROWS_MORE + 1:
+    # beyond what "more" can show, the exact number tells nobody anything.
+    counts: dict[str, int] = field(default_factory=dict)
+    who: dict[int, list[str]] = field(default_factory=dict)  # meeting id -> people, orgs
+
+    def count(self, key: str) -> int:
+        return self.counts.get(key, len(getattr(self, key)))
+
+    def count_label(self, key: str) -> str:
+        """'53', or '500+' for a group larger than can be shown."""
+        n = self.count(key)
+        return f"{GROUP_ROWS_MORE}+" if n > GROUP_ROWS_MORE else str(n)
+
+    def more(self, key: str) -> int:
+        """How many of a group are not shown (at least)."""
+        return min(self.count(key), GROUP_ROWS_MORE) - len(getattr(self, key))
+
+    @property
+    def open_count(self) -> int:
+        return sum(min(self.count(key), GROUP_ROWS_MORE) for key in OPEN_GROUPS)
+
+    @property
+    def open_count_capped(self) -> bool:
+        return any(self.count(key) > GROUP_ROWS_MORE for key in OPEN_GROUPS)
+
+
+def my_follow_ups(user: User, today: date, *, groups=(*OPEN_GROUPS, "done"),
+                  rows: int | None = None, expand: str | None = None,
+                  details: bool = True) -> FollowUpGroups:
+    """`user`'s follow-ups of visible meetings, in `groups`: overdue (open, due before
+    today), due (today to 7 days ahead), later (after that, or no date), done (in the
+    last 14 days). The soonest `rows` (GROUP_ROWS) of each, GROUP_ROWS_MORE of the
+    `expand` one.
+    `details`: the size of the groups with more than that, and who was at each meeting
+    (the follow-ups page; the dashboard needs neither).
+
+    A fixed number of statements however many there are: every group's first rows at
+    once, then (details) the sizes of the long groups and the names."""
     horizon = today + timedelta(days=DUE_WINDOW_DAYS)
+    is_open = FollowUp.done.is_(False)
     conditions = {
-        "overdue": FollowUp.due_date < today,
-        "due": FollowUp.due_date.between(today, horizon),
-        "later": sa.or_(FollowUp.due_date.is_(None), FollowUp.due_date > horizon),
+        "overdue": (sa.and_(is_open, FollowUp.due_date < today), (FollowUp.due_date, FollowUp.id)),
+        "due": (sa.and_(is_open, FollowUp.due_date.between(today, horizon)),
+                (FollowUp.due_date, FollowUp.id)),
+        "later": (sa.and_(is_open, sa.or_(FollowUp.due_date.is_(None), FollowUp.due_date > horizon)),
+                  (FollowUp.due_date.is_(None), FollowUp.due_date, FollowUp.id)),
+        "done": (sa.and_(FollowUp.done.is_(True),
+                         FollowUp.done_at >= utcnow() - timedelta(days=RECENTLY_DONE_DAYS)),
+                 (FollowUp.done_at.desc(), FollowUp.id.desc())),
     }
-    mine_open = (sa.select(FollowUp.id).join(FollowUp.meeting)
-                 .where(FollowUp.owner_id == user.id, FollowUp.done.is_(False)))
-    bucket = sa.case(*((cond, key) for key, cond in conditions.items())).label("bucket")
-    counts = dict(db.session.execute(
-        mine_open.with_only_columns(bucket, sa.func.count()).group_by(bucket)).all())
-    soonest = (FollowUp.due_date.is_(None), FollowUp.due_date, FollowUp.id)
-    by_date = (FollowUp.due_date, FollowUp.id)  # dated groups: the index's own order
+    mine = sa.select(FollowUp.id).join(FollowUp.meeting).where(FollowUp.owner_id == user.id)
+    limits = {key: (GROUP_ROWS_MORE if key == expand else
+                    RECENTLY_DONE_ROWS if key == "done" else rows or GROUP_ROWS) for key in groups}
     firsts = [sa.select(top.c.id) for top in (
-        mine_open.where(cond).order_by(*(soonest if key == "later" else by_date))
-        .limit(GROUP_ROWS_MORE if key == expand else GROUP_ROWS).subquery()
-        for key, cond in conditions.items() if counts.get(key))]
-    meeting = sa.orm.contains_eager(FollowUp.meeting)
-    base = (sa.select(FollowUp).join(FollowUp.meeting)
-            .options(meeting.load_only(Meeting.occurred_at, Meeting.event_id),
-                     meeting.joinedload(Meeting.event)))
-    open_rows = db.session.scalars(
-        base.where(FollowUp.id.in_(sa.union_all(*firsts))).order_by(*soonest)).all() \
-        if firsts else []
-    done_rows = db.session.scalars(
-        base.where(FollowUp.owner_id == user.id, FollowUp.done.is_(True),
-                   FollowUp.done_at >= utcnow() - timedelta(days=RECENTLY_DONE_DAYS))
-        .order_by(FollowUp.done_at.desc(), FollowUp.id.desc()).limit(20)).all()
-    return FollowUpGroups(
-        overdue=[f for f in open_rows if f.due_date and f.due_date < today],
-        due=[f for f in open_rows if f.due_date and today <= f.due_date <= horizon],
-        later=[f for f in open_rows if not f.due_date or f.due_date > horizon],
-        done=list(done_rows), counts={key: counts.get(key, 0) for key in OPEN_GROUPS},
-        who=_who_was_there({f.meeting_id for f in [*open_rows, *done_rows]}))
+        mine.where(conditions[key][0]).order_by(*conditions[key][1]).limit(limits[key] + 1)
+        .subquery() for key in groups)]
+    found = db.session.execute(
+        sa.select(*FOLLOW_UP_COLUMNS).join(FollowUp.meeting).outerjoin(Meeting.event)
+        .where(FollowUp.id.in_(sa.union_all(*firsts)))).all()
+
+    def group_of(row) -> str:
+        if row.done:
+            return "done"
+        if row.due_date is None or row.due_date > horizon:
+            return "later"
+        return "overdue" if row.due_date < today else "due"
+    by_group: dict[str, list] = {key: [] for key in groups}
+    for row in found:
+        by_group[group_of(row)].append(row)
+    for key, group in by_group.items():
+        if key == "done":
+            group.sort(key=lambda r: (r.done_at, r.id), reverse=True)
+        else:
+            group.sort(key=lambda r: (r.due_date is None, r.due_date or today, r.id))
+    long_groups = [key for key in OPEN_GROUPS if key in groups
+                   and len(by_group[key]) > limits[key]]
+    result = FollowUpGroups(**{key: group[:limits[key]] for key, group in by_group.items()})
+    if details:
+        if long_groups:
+            sizes = db.session.execute(sa.select(*(
+                sa.select(sa.func.count()).select_from(
+                    mine.where(conditions[key][0]).limit(GROUP_ROWS_MORE + 1).subquery())
+                .scalar_subquery() for key in long_groups))).one()
+            result.counts = dict(zip(long_groups, sizes))
+        result.who = _who_was_there({row.meeting_id for row in found})
+    return result
 
 
 def _who_was_there(meeting_ids: set[int]) -> dict[int, list[str]]:
     """The names of the people, then the organizations, of these meetings, in the order
-    the meeting page shows them: two queries of names rather than hundreds of objects."""
+    the meeting page shows them: one statement of names rather than hundreds of objects."""
     who: dict[int, list[str]] = {}
     if not meeting_ids:
         return who
-    for table, link, name in (
-            (meeting_people, meeting_people.c.person_id == Person.id, Person.full_name),
-            (meeting_organizations, meeting_organizations.c.organization_id == Organization.id,
-             Organization.name)):
-        rows = db.session.execute(
-            sa.select(table.c.meeting_id, name).select_from(table).join(name.class_, link)
-            .where(table.c.meeting_id.in_(meeting_ids)).order_by(name)
-            .execution_options(include_archived=True))  # as the meeting's own lists
-        for meeting_id, text in rows:
-            who.setdefault(meeting_id, []).append(text)
+    people = (sa.select(meeting_people.c.meeting_id, sa.literal(0).label("kind"),
+                        Person.full_name.label("name"))
+              .join(Person, meeting_people.c.person_id == Person.id)
+              .where(meeting_people.c.meeting_id.in_(meeting_ids)))
+    organizations = (sa.select(meeting_organizations.c.meeting_id, sa.literal(1),
+                               Organization.name)
+                     .join(Organization, meeting_organizations.c.organization_id == Organization.id)
+                     .where(meeting_organizations.c.meeting_id.in_(meeting_ids)))
+    names = sa.union_all(people, organizations).subquery()
+    rows = db.session.execute(
+        sa.select(names.c.meeting_id, names.c.name).order_by(names.c.kind, names.c.name)
+        .execution_options(include_archived=True))  # as the meeting's own lists
+    for meeting_id, name in rows:
+        who.setdefault(meeting_id, []).append(name)
     return who

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.extensions import db
@@ -32,9 +33,15 @@ class Event(TimestampMixin, VersionedMixin, ArchivableMixin, SearchableMixin, db
         sa.UniqueConstraint("name", "edition"),
     )
 
-    @property
+    @hybrid_property
     def label(self) -> str:
         return f"{self.name} {self.edition}" if self.edition else self.name
+
+    @label.inplace.expression
+    @classmethod
+    def _label_expression(cls) -> sa.ColumnElement[str]:
+        """The same in SQL, for pages that read columns rather than events."""
+        return cls.name + sa.func.coalesce(" " + sa.cast(cls.edition, sa.String), "")
 
     @property
     def display_name(self) -> str:
