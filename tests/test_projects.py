@@ -357,3 +357,28 @@ def test_an_unchanged_row_keeps_its_record_even_when_the_name_is_shared(
     assert response.status_code == 302
     db.session.expire_all()
     assert [p.organization_id for p in db.session.get(Project, project.id).parties] == [first.id]
+
+
+def test_projects_list_rows_and_statements_do_not_depend_on_the_page(
+        client, db, login_as, make_project, make_organization, count_queries):
+    kz = make_organization()
+    jp = make_organization(name="Tokyo New Cinema", country="JP")
+    for i in range(30):
+        make_project(title=f"Deal {i:02}", parties=[(kz, PartyRole.COPRODUCER, None),
+                                                    (jp, PartyRole.COPRODUCER, None)],
+                     next_step="Call back", next_step_due=date(2020, 1, 1),
+                     last_activity_at=datetime.now(UTC) - timedelta(days=45))
+    login_as("staff")
+
+    def list_queries(url):
+        with count_queries() as counted:
+            page = client.get(url).get_data(as_text=True)
+        return counted.n, page
+
+    first, page = list_queries("/projects")
+    row = page[page.index(">Deal 00<"):page.index(">Deal 01<")]
+    assert "Kazakhfilm · Tokyo New Cinema" in row and "KZ · JP" in row
+    assert "stale" in row and "overdue" in row and "/projects/" in page
+    second, page = list_queries("/projects?page=2")
+    assert "Deal 29" in page and "30 records" in page
+    assert first == second

@@ -8,11 +8,10 @@ from crm.redirects import safe_next
 from crm.extensions import db
 from crm.forms import submit
 from crm.models import PipelineStage, Project, ProjectStatus
-from crm.pipeline.services import (PipelineFilters, filter_choices, filtered_projects,
-                                   ordered_stages, with_board_details)
+from crm.pipeline.services import PipelineFilters, filter_choices, filtered_projects
 from crm.projects import bp
 from crm.projects.forms import MoveForm, ProjectForm
-from crm.projects.services import (create_project, is_stale, move_to_stage, project_page,
+from crm.projects.services import (create_project, list_page_items, move_to_stage, project_page,
                                    stage_names, update_project)
 
 
@@ -21,14 +20,14 @@ from crm.projects.services import (create_project, is_stale, move_to_stage, proj
 def index():
     filters = PipelineFilters.from_args(request.args)
     stage_key = request.args.get("stage")
-    stmt = with_board_details(filtered_projects(filters))
+    ids = filtered_projects(filters, sa.select(Project.id))
     if stage_key:
-        stmt = stmt.join(Project.stage).where(PipelineStage.key == stage_key)
-    page = db.paginate(stmt.order_by(Project.title, Project.id),
+        ids = ids.join(Project.stage).where(PipelineStage.key == stage_key)
+    page = db.paginate(ids.order_by(Project.title, Project.id),
                        per_page=current_app.config["PER_PAGE"], max_per_page=100)
+    page.items = list_page_items(page.items)
     return render_template("projects/index.html", page=page, filters=filters,
-                           stages=ordered_stages(), stage_key=stage_key,
-                           statuses=list(ProjectStatus), is_stale=is_stale, **filter_choices(filters))
+                           statuses=list(ProjectStatus), **filter_choices(filters))
 
 
 @bp.get("/<int:project_id>")
