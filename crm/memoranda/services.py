@@ -371,9 +371,11 @@ def find_memoranda(filters: MemorandumFilters, *, today: date | None = None) -> 
     """Visible memoranda matching the filters, newest first, with what a list shows
     (parties, their organizations and signatories, the project) loaded in a fixed number
     of queries."""
+    parties = selectinload(Memorandum.parties)
     stmt = sa.select(Memorandum).options(
-        selectinload(Memorandum.parties).selectinload(MemorandumParty.organization),
-        selectinload(Memorandum.parties).selectinload(MemorandumParty.signatory),
+        # A list names the parties; their other spellings are not shown.
+        parties.selectinload(MemorandumParty.organization).lazyload(Organization.aliases),
+        parties.selectinload(MemorandumParty.signatory),
         selectinload(Memorandum.project),
     )
     if filters.q:
@@ -422,8 +424,9 @@ def filter_options(filters: MemorandumFilters) -> dict:
     """What the list's filter shows: the events that appear on a visible memorandum (a
     short list); organizations and projects are typed (thousands of them), so only the
     names of those the query string picks by id, to show them in their boxes."""
-    events = db.session.scalars(
-        sa.select(Event).where(Event.id.in_(sa.select(Memorandum.event_id)))
+    events = db.session.execute(
+        sa.select(Event.id, Event.label.label("label"))
+        .where(Event.id.in_(sa.select(Memorandum.event_id)))
         .order_by(Event.start_date.desc().nulls_last(), Event.name)).all()
     organization = (db.session.scalar(sa.select(Organization.name)
                                       .where(Organization.id == filters.organization_id))
