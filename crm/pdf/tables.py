@@ -49,6 +49,7 @@ class TextCell(Flowable):
         # (colour, [(text, font, x)], width) per drawn line, for the width broken at.
         self._broken: list[tuple[Color, list[tuple[str, str, float]], float]] = []
         self._broken_for: float | None = None
+        self._measured: tuple[list, float, float] | None = None
 
     @classmethod
     def _from_broken(cls, broken, width, size, leading) -> TextCell:
@@ -63,8 +64,11 @@ class TextCell(Flowable):
                             for segments, width in _break_line(clean(line.text), line.font,
                                                                self.size, availWidth)]
             self._broken_for = availWidth
-        self.width = max((width for _c, _s, width in self._broken), default=0)
-        self.height = len(self._broken) * self.leading
+        # A table asks each cell several times at the same width: measure the lines once.
+        if self._measured is None or self._measured[0] is not self._broken:
+            self._measured = (self._broken, max((w for _c, _s, w in self._broken), default=0),
+                              len(self._broken) * self.leading)
+        _broken, self.width, self.height = self._measured
         return self.width, self.height
 
     def split(self, availWidth, availHeight):  # noqa: N803
@@ -76,21 +80,23 @@ class TextCell(Flowable):
                 self._from_broken(self._broken[fits:], self._broken_for, self.size, self.leading)]
 
     def draw(self):
-        # One text object for the whole cell: far cheaper than a drawString per piece.
+        # One text object for the whole cell: far cheaper than a drawString per piece;
+        # the lines of one colour together (alternating name and role lines would switch
+        # the colour on every line).
         text_object = self.canv.beginText()
-        y = self.height - self.size
-        current_color = current_font = None
-        for color, segments, _width in self._broken:
-            if color != current_color:
-                text_object.setFillColor(color)
-                current_color = color
-            text_object.setTextOrigin(0, y)
-            for text, font, _x in segments:
-                if font != current_font:
-                    text_object.setFont(font, self.size)
-                    current_font = font
-                text_object.textOut(text)
-            y -= self.leading
+        top = self.height - self.size
+        current_font = None
+        for color in dict.fromkeys(color for color, _s, _w in self._broken):
+            text_object.setFillColor(color)
+            for index, (line_color, segments, _width) in enumerate(self._broken):
+                if line_color != color:
+                    continue
+                text_object.setTextOrigin(0, top - index * self.leading)
+                for text, font, _x in segments:
+                    if font != current_font:
+                        text_object.setFont(font, self.size)
+                        current_font = font
+                    text_object.textOut(text)
         self.canv.drawText(text_object)
 
 
@@ -148,8 +154,10 @@ def _break_line(text: str, font: str, size: float, width: float):
         current: list[tuple[str, str, float]] = []
         used = 0.0
         space = _width(" ", font, size)
+        latin = not has_cjk(paragraph)  # most text: no script runs to find in each word
         for word in paragraph.split():
-            pieces = [(t, f, _width(t, f, size)) for t, f in _pieces(word, font)]
+            pieces = ([(word, font, _width(word, font, size))] if latin else
+                      [(t, f, _width(t, f, size)) for t, f in _pieces(word, font)])
             word_width = sum(w for _t, _f, w in pieces)
             gap = space if current else 0.0
             if used + gap + word_width <= width:
