@@ -6,12 +6,12 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, FieldList, Form, FormField, HiddenField, SelectField, SubmitField
+from wtforms import DateField, FieldList, Form, FormField, HiddenField, SubmitField
 from wtforms.validators import AnyOf, DataRequired, Optional
 
 from crm.extensions import db
-from crm.form_fields import (EnumField, LongTextField, OrganizationNameField, TextField,
-                             as_choices, resolve_record)
+from crm.form_fields import (EnumField, LongTextField, OrganizationNameField, SelectField,
+                             TextField, as_choices, resolve_record)
 from crm.models import (Event, Memorandum, MemorandumKind, MemorandumParty, MemorandumStatus,
                         MemorandumTerm, Organization, Person, Project)
 from crm.models.base import column_length
@@ -22,10 +22,12 @@ BLANK_TERM_ROWS = 3
 
 
 def event_choices(keep_id: int | None = None) -> list:
-    stmt = (sa.select(Event).where(sa.or_(Event.archived_at.is_(None), Event.id == keep_id))
+    """Every event by (id, label), newest first; an archived one only if it is `keep_id`."""
+    stmt = (sa.select(Event.id, Event.label)
+            .where(sa.or_(Event.archived_at.is_(None), Event.id == keep_id))
             .order_by(Event.start_date.desc().nulls_last(), Event.name)
             .execution_options(include_archived=True))
-    return as_choices(((e.id, e.label) for e in db.session.scalars(stmt)), blank="—")
+    return as_choices(db.session.execute(stmt), blank="—")
 
 
 def _int_or_none(value) -> int | None:
