@@ -1,3 +1,4 @@
+import sqlalchemy as sa
 from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -8,7 +9,7 @@ from crm.extensions import db
 from crm.models import Organization, OrganizationKind
 from crm.organizations import bp
 from crm.organizations.forms import OrganizationForm
-from crm.organizations.services import (create_organization, find_organizations,
+from crm.organizations.services import (create_organization, find_organizations, list_rows,
                                         organization_page, update_organization)
 from crm.timeline import organization_timeline
 
@@ -19,9 +20,11 @@ def index():
     q = request.args.get("q", "").strip()
     kind = request.args.get("kind") if request.args.get("kind") in set(OrganizationKind) else None
     country = request.args.get("country", "").strip().upper() or None
-    page = db.paginate(find_organizations(q, kind=kind, country=country),
+    page = db.paginate(find_organizations(q, kind=kind, country=country,
+                                          of=sa.select(Organization.id)),
                        per_page=current_app.config["PER_PAGE"], max_per_page=100)
-    return render_template("organizations/index.html", page=page, q=q, kind=kind,
+    return render_template("organizations/index.html", page=page,
+                           organizations=list_rows(page.items), q=q, kind=kind,
                            country=country, kinds=list(OrganizationKind))
 
 

@@ -11,8 +11,8 @@ from flask_babel import lazy_gettext as _l
 from crm import lifecycle
 from crm.errors import ValidationFailed
 from crm.extensions import db
-from crm.models import (Organization, OrganizationAlias, Person, PipelineStage, Project,
-                        ProjectParty, fold)
+from crm.models import (Organization, OrganizationAlias, OrganizationKind, Person, PipelineStage,
+                        Project, ProjectParty, fold)
 from crm.models.base import column_length
 from crm.reference import is_country, with_codes_normalized
 
@@ -93,9 +93,11 @@ def update_organization(org: Organization, values: dict, expected_version=None) 
     return lifecycle.update(org, values, extra_changes=alias_change)
 
 
-def find_organizations(q: str | None = None, *, kind=None, country=None) -> sa.Select:
-    """A query of organizations matching name, local name or alias, by name."""
-    stmt = sa.select(Organization)
+def find_organizations(q: str | None = None, *, kind=None, country=None,
+                       of: sa.Select | None = None) -> sa.Select:
+    """Organizations matching name, local name or alias, by name: `of` what (default: the
+    organizations), e.g. `sa.select(Organization.id)` to page through ids."""
+    stmt = of if of is not None else sa.select(Organization)
     if q:
         stmt = stmt.where(Organization.search_text.contains(fold(q), autoescape=True))
     if kind:
@@ -103,6 +105,34 @@ def find_organizations(q: str | None = None, *, kind=None, country=None) -> sa.S
     if country:
         stmt = stmt.where(Organization.country == country)
     return stmt.order_by(Organization.name, Organization.id)
+
+
+@dataclass(frozen=True)
+class ListedOrganization:
+    id: int
+    name: str
+    local_name: str | None
+    kind: OrganizationKind
+    country: str | None
+    city: str | None
+    alias_names: list[str]
+
+
+def list_rows(ids: list[int]) -> list[ListedOrganization]:
+    """What the organizations list shows of these organizations (a page of ids), in the
+    list's order, with their other spellings: two statements for the page."""
+    if not ids:
+        return []
+    aliases: dict[int, list[str]] = {}
+    for organization_id, name in db.session.execute(
+            sa.select(OrganizationAlias.organization_id, OrganizationAlias.name)
+            .where(OrganizationAlias.organization_id.in_(ids)).order_by(OrganizationAlias.name)):
+        aliases.setdefault(organization_id, []).append(name)
+    rows = db.session.execute(
+        sa.select(Organization.id, Organization.name, Organization.local_name, Organization.kind,
+                  Organization.country, Organization.city)
+        .where(Organization.id.in_(ids)).order_by(Organization.name, Organization.id))
+    return [ListedOrganization(*row, alias_names=aliases.get(row.id, [])) for row in rows]
 
 
 PROJECTS_SHOWN = 50  # the most recently active; the projects list has them all

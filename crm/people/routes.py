@@ -1,3 +1,4 @@
+import sqlalchemy as sa
 from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
@@ -8,7 +9,8 @@ from crm.extensions import db
 from crm.models import Organization, Person, PersonRole, parse_id
 from crm.people import bp
 from crm.people.forms import PersonForm
-from crm.people.services import create_person, find_people, person_credits, update_person
+from crm.people.services import (create_person, find_people, list_rows, person_credits,
+                                 update_person)
 from crm.timeline import person_timeline
 
 
@@ -19,10 +21,11 @@ def index():
     role = request.args.get("role") if request.args.get("role") in set(PersonRole) else None
     country = request.args.get("country", "").strip().upper() or None
     organization_id = parse_id(request.args.get("organization_id"))
-    page = db.paginate(find_people(q, organization_id=organization_id, country=country, role=role),
+    page = db.paginate(find_people(q, organization_id=organization_id, country=country, role=role,
+                                   of=sa.select(Person.id)),
                        per_page=current_app.config["PER_PAGE"], max_per_page=100)
-    return render_template("people/index.html", page=page, q=q, role=role, country=country,
-                           roles=list(PersonRole))
+    return render_template("people/index.html", page=page, people=list_rows(page.items), q=q,
+                           role=role, country=country, roles=list(PersonRole))
 
 
 @bp.get("/<int:person_id>")

@@ -43,8 +43,12 @@ def update_person(person: Person, values: dict, expected_version=None) -> dict:
     return lifecycle.update(person, values, expected_version)
 
 
-def find_people(q: str | None = None, *, organization_id=None, country=None, role=None) -> sa.Select:
-    stmt = sa.select(Person).options(sa.orm.joinedload(Person.organization))
+def find_people(q: str | None = None, *, organization_id=None, country=None, role=None,
+                of: sa.Select | None = None) -> sa.Select:
+    """People matching the filters, by name: `of` what (default: the people, with their
+    organization), e.g. `sa.select(Person.id)` to page through ids."""
+    stmt = of if of is not None else sa.select(Person).options(
+        sa.orm.joinedload(Person.organization))
     if q:
         stmt = stmt.where(Person.search_text.contains(fold(q), autoescape=True))
     if organization_id:
@@ -54,6 +58,19 @@ def find_people(q: str | None = None, *, organization_id=None, country=None, rol
     if role:
         stmt = stmt.where(Person.role == role)
     return stmt.order_by(Person.full_name, Person.id)
+
+
+def list_rows(ids: list[int]) -> list:
+    """What the people list shows of these people (a page of ids), in the list's order.
+    The page is chosen on ids first: a deep page then skips index entries, not whole rows
+    joined to their organizations."""
+    if not ids:
+        return []
+    return db.session.execute(
+        sa.select(Person.id, Person.full_name, Person.local_name, Person.position, Person.role,
+                  Person.country, Organization.name.label("organization"))
+        .outerjoin(Organization, Organization.id == Person.organization_id)
+        .where(Person.id.in_(ids)).order_by(Person.full_name, Person.id)).all()
 
 
 def person_credits(person: Person) -> list:
