@@ -121,12 +121,12 @@ def _meeting_parts(meeting_ids: sa.Select, *, follow_ups: bool) -> list[sa.Selec
     return parts
 
 
-def _memorandum_part(memorandum_ids: sa.Select) -> sa.Select:
+def _memorandum_part(memorandum_ids: sa.Select, limit: int | None = LIMIT) -> sa.Select:
     return (_part("memorandum", ref=Memorandum.id, at=Memorandum.created_at,
                   day=Memorandum.signed_on, a=Memorandum.reference, b=Memorandum.title,
                   state=Memorandum.status)
             .where(Memorandum.id.in_(memorandum_ids))
-            .order_by(Memorandum.created_at.desc()).limit(LIMIT))
+            .order_by(Memorandum.created_at.desc()).limit(limit))
 
 
 def _edit_part(object_type: str) -> sa.Select:
@@ -224,12 +224,12 @@ def _newest_first(entries: list[TimelineEntry]) -> list[TimelineEntry]:
 
 
 @functools.cache
-def _project_statement(with_memoranda: bool) -> sa.CompoundSelect:
+def _project_statement() -> sa.CompoundSelect:
     old, new = aliased(PipelineStage), aliased(PipelineStage)
     mover = aliased(User)
     in_project = sa.select(meeting_projects.c.meeting_id).where(
         meeting_projects.c.project_id == _ID)
-    parts = [
+    return _union([
         _part("stage", at=StageChange.changed_at, a=old.name, b=new.name, text=StageChange.note,
               who=mover.name)
         .select_from(StageChange).join(new, new.id == StageChange.to_stage_id)
@@ -239,24 +239,40 @@ def _project_statement(with_memoranda: bool) -> sa.CompoundSelect:
         .order_by(StageChange.changed_at.desc()).limit(LIMIT),
         *_meeting_parts(in_project, follow_ups=True),
         _edit_part("Project"),
-    ]
-    if with_memoranda:
-        parts.append(_memorandum_part(sa.select(Memorandum.id).where(
-            Memorandum.project_id == _ID)))
-    return _union(parts)
+        # every memorandum (a project has a few): the page lists them all
+        _memorandum_part(sa.select(Memorandum.id).where(Memorandum.project_id == _ID),
+                         limit=None),
+    ])
 
 
-def project_timeline(project, memoranda: list | None = None) -> list[TimelineEntry]:
-    """`project`: anything with an `id` (a Project or a row). `memoranda`: the project's
-    memoranda when the page has them already, as objects or rows with `id`, `reference`,
-    `title`, `status`, `signed_on`, `created_at` (then they are not read again)."""
+@dataclass(frozen=True, slots=True)
+class MemorandumLine:
+    """A memorandum as the project page lists it."""
+
+    id: int
+    reference: str
+    title: str
+    status: MemorandumStatus
+    signed_on: date | None
+    created_at: datetime
+
+
+def project_history(project_id: int) -> tuple[list[TimelineEntry], list[MemorandumLine]]:
+    """The project's timeline and all its memoranda (by reference), in one statement."""
     t = _texts()
-    entries = _entries(_read(_project_statement(memoranda is None), project.id), t)
-    if memoranda is not None:
-        newest = sorted(memoranda, key=lambda m: m.created_at, reverse=True)[:LIMIT]
-        entries += [_memorandum_entry(t, m.id, m.reference, m.title, m.status, m.signed_on,
-                                      m.created_at) for m in newest]
-    return _newest_first(entries)
+    rows = _read(_project_statement(), project_id)
+    memoranda = sorted((MemorandumLine(r.ref, r.a, r.b, MemorandumStatus(r.state), r.day, r.at)
+                        for r in rows if r.kind == "memorandum"), key=lambda m: m.reference)
+    newest = sorted(memoranda, key=lambda m: m.created_at, reverse=True)[:LIMIT]
+    entries = _entries([r for r in rows if r.kind != "memorandum"], t)
+    entries += [_memorandum_entry(t, m.id, m.reference, m.title, m.status, m.signed_on,
+                                  m.created_at) for m in newest]
+    return _newest_first(entries), memoranda
+
+
+def project_timeline(project) -> list[TimelineEntry]:
+    """`project`: anything with an `id` (a Project or a row)."""
+    return project_history(project.id)[0]
 
 
 @functools.cache

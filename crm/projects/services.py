@@ -19,11 +19,11 @@ from flask_babel import lazy_gettext as _l
 from crm import audit, lifecycle
 from crm.errors import ValidationFailed
 from crm.extensions import db
-from crm.models import (CreditRole, Event, Memorandum, Organization, PartyRole, Person,
+from crm.models import (CreditRole, Event, Organization, PartyRole, Person,
                         PipelineStage, Project, ProjectParty, ProjectPerson, ProjectStatus,
                         StageChange, utcnow)
 from crm.reference import is_currency, with_codes_normalized
-from crm.timeline import TimelineEntry, project_timeline
+from crm.timeline import MemorandumLine, TimelineEntry, project_history
 
 STALE_AFTER = timedelta(days=30)
 
@@ -191,7 +191,7 @@ class ProjectPage:
     project: sa.Row
     parties: list[sa.Row]
     people: list[sa.Row]
-    memoranda: list[sa.Row]
+    memoranda: list[MemorandumLine]
     timeline: list[TimelineEntry]
 
     @property
@@ -204,7 +204,7 @@ class ProjectPage:
 
 
 def project_page(project_id: int) -> ProjectPage | None:
-    """The project page's content in six statements however much happened on the project;
+    """The project page's content in four statements however much happened on the project;
     None if there is no such project or the viewer may not see it."""
     project = db.session.execute(
         sa.select(*_DETAIL_COLUMNS).join(PipelineStage, PipelineStage.id == Project.stage_id)
@@ -226,12 +226,8 @@ def project_page(project_id: int) -> ProjectPage | None:
         .join(Person, Person.id == ProjectPerson.person_id)
         .where(ProjectPerson.project_id == project_id).order_by(ProjectPerson.id)
         .execution_options(include_archived=True)).all()
-    memoranda = db.session.execute(
-        sa.select(Memorandum.id, Memorandum.reference, Memorandum.title, Memorandum.status,
-                  Memorandum.signed_on, Memorandum.created_at)
-        .where(Memorandum.project_id == project_id).order_by(Memorandum.reference)).all()
-    return ProjectPage(project, parties, people, memoranda,
-                       project_timeline(project, memoranda=memoranda))
+    timeline, memoranda = project_history(project_id)
+    return ProjectPage(project, parties, people, memoranda, timeline)
 
 
 @dataclass
