@@ -194,3 +194,33 @@ def test_an_overlong_stage_name_is_refused_not_cut(client, db, login_as):
     assert "at most 80 characters" in page
     db.session.expire_all()
     assert stage("lead").name == "Lead"
+
+
+def test_an_executive_board_counts_and_shows_only_their_organizations_projects(
+        client, login_as, make_project, make_organization):
+    ours = make_organization(name="Our Studio", local_name=None, country="KZ")
+    theirs = make_organization(name="Their Studio", local_name=None, country="JP")
+    make_project(title="Our deal", stage_key="negotiating", parties=[(ours, PartyRole.COPRODUCER, 50)])
+    make_project(title="Their deal", stage_key="negotiating",
+                 parties=[(theirs, PartyRole.COPRODUCER, 50)])
+    make_project(title="Their other deal", stage_key="negotiating")
+    login_as("executive", organization=ours)
+
+    negotiating = _column(client.get("/pipeline").get_data(as_text=True), "Negotiating")
+
+    assert "Our deal" in negotiating and "Their deal" not in negotiating
+    assert '<span class="badge rounded-pill text-bg-secondary">1</span>' in negotiating
+    assert "KZ" in negotiating and "JP" not in negotiating
+
+
+def test_a_card_shows_its_parties_countries_once_each_in_party_order(
+        client, login_as, make_project, make_organization):
+    studios = [make_organization(name=f"Studio {c}{i}", local_name=None, country=c)
+               for i, c in enumerate(("JP", "KZ", "JP"))]
+    make_project(title="Three parties", stage_key="lead",
+                 parties=[(o, PartyRole.COPRODUCER, 20) for o in studios])
+    login_as("staff")
+
+    lead = _column(client.get("/pipeline").get_data(as_text=True), "Lead")
+
+    assert 'title="Japan, Kazakhstan">JP · KZ</span>' in lead

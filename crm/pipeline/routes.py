@@ -19,7 +19,7 @@ from crm.projects.services import is_stale
 @login_required
 def board():
     filters = PipelineFilters.from_args(request.args)
-    return render_template("pipeline/board.html", columns=build_board(filters), filters=filters,
+    return render_template("pipeline/board.html", board=build_board(filters), filters=filters,
                            statuses=list(ProjectStatus), is_stale=is_stale, now=utcnow(),
                            **filter_choices(filters))
 

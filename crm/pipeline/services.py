@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from crm import audit, lifecycle
 from crm.errors import ValidationFailed
@@ -110,46 +110,74 @@ def with_board_details(stmt: sa.Select) -> sa.Select:
 
 
 CARDS_PER_STAGE = 12
-# What a card shows (not the notes, logline or search text of each project).
-CARD_COLUMNS = (Project.title, Project.stage_id, Project.status, Project.next_step,
-                Project.next_step_due, Project.last_activity_at, Project.version)
+# What a card shows (not the notes, logline or search text of each project): rows, not records.
+CARD_COLUMNS = (Project.id, Project.title, Project.stage_id, Project.status, Project.next_step,
+                Project.next_step_due, Project.last_activity_at)
 
 
 @dataclass
 class BoardColumn:
-    stage: PipelineStage
+    stage: sa.Row  # id, key, name
     count: int
-    projects: list[Project]
+    projects: list[sa.Row]  # CARD_COLUMNS
 
     @property
     def more(self) -> int:
         return self.count - len(self.projects)
 
 
-def board(filters: PipelineFilters, cards_per_stage: int = CARDS_PER_STAGE) -> list[BoardColumn]:
+@dataclass
+class Board:
+    columns: list[BoardColumn]
+    countries: dict[int, list[str]]  # project id -> its parties' countries, in party order
+
+
+def board(filters: PipelineFilters, cards_per_stage: int = CARDS_PER_STAGE) -> Board:
     """One column per stage with its count and its most recently active projects, in a
-    fixed number of queries however many projects there are: the counts, then the ids of
-    each stage's first cards (one LIMIT per stage, each walking the stage/activity index,
-    in one UNION ALL), then those projects with what their cards show."""
-    stages = ordered_stages()
-    counts = dict(db.session.execute(filtered_projects(
-        filters, sa.select(Project.stage_id, sa.func.count()).group_by(Project.stage_id))).all())
+    fixed number of statements however many projects there are: the stages with their
+    counts, then each stage's first cards (one LIMIT per stage, each walking the
+    stage/activity index, in one UNION ALL), then the countries of those cards' parties."""
+    counts = filtered_projects(
+        filters, sa.select(Project.stage_id, sa.func.count().label("n")).group_by(Project.stage_id)
+    ).subquery()
+    stages = db.session.execute(
+        sa.select(PipelineStage.id, PipelineStage.key, PipelineStage.name, counts.c.n)
+        .outerjoin(counts, counts.c.stage_id == PipelineStage.id)
+        .order_by(PipelineStage.position)).all()
     newest_first = (Project.last_activity_at.desc(), Project.id.desc())
     firsts = [
         sa.select(top.c.id) for top in (
             filtered_projects(filters, sa.select(Project.id), correlated=True)
             .where(Project.stage_id == stage.id).order_by(*newest_first)
             .limit(cards_per_stage).subquery()
-            for stage in stages if counts.get(stage.id))]
-    projects = db.session.scalars(with_board_details(
-        sa.select(Project).where(Project.id.in_(sa.union_all(*firsts)))
-        .options(load_only(*CARD_COLUMNS))
-        .order_by(*newest_first))).all() if firsts else []
-    by_stage: dict[int, list[Project]] = {}
-    for project in projects:
-        by_stage.setdefault(project.stage_id, []).append(project)
-    return [BoardColumn(stage, counts.get(stage.id, 0), by_stage.get(stage.id, []))
-            for stage in stages]
+            for stage in stages if stage.n)]
+    cards = db.session.execute(
+        sa.select(*CARD_COLUMNS).where(Project.id.in_(sa.union_all(*firsts)))
+        .order_by(*newest_first)).all() if firsts else []
+    by_stage: dict[int, list[sa.Row]] = {}
+    for card in cards:
+        by_stage.setdefault(card.stage_id, []).append(card)
+    return Board([BoardColumn(stage, stage.n or 0, by_stage.get(stage.id, [])) for stage in stages],
+                 party_countries([card.id for card in cards]))
+
+
+def party_countries(project_ids: list[int]) -> dict[int, list[str]]:
+    """project id -> the distinct countries of its parties, in party order (one statement;
+    archived organizations still count, as the project page lists them)."""
+    countries: dict[int, list[str]] = {}
+    if not project_ids:
+        return countries
+    rows = db.session.execute(
+        sa.select(ProjectParty.project_id, Organization.country)
+        .join(Organization, Organization.id == ProjectParty.organization_id)
+        .where(ProjectParty.project_id.in_(project_ids), Organization.country.is_not(None))
+        .order_by(ProjectParty.project_id, ProjectParty.id)
+        .execution_options(include_archived=True))
+    for project_id, country in rows:
+        codes = countries.setdefault(project_id, [])
+        if country not in codes:
+            codes.append(country)
+    return countries
 
 
 def filter_organization(filters: PipelineFilters) -> Organization | None:
@@ -161,13 +189,14 @@ def filter_organization(filters: PipelineFilters) -> Organization | None:
 
 def filter_choices(filters: PipelineFilters | None = None) -> dict:
     """What the filter selects offer: the countries of organizations that are party to a
-    project, events. Organizations are typed (with suggestions from the type-ahead), not
+    project, events (id, label). Organizations are typed (with suggestions from the type-ahead), not
     chosen from a list of thousands."""
     is_party = sa.exists().where(ProjectParty.organization_id == Organization.id)
     countries = db.session.scalars(
         sa.select(Organization.country).where(Organization.country.is_not(None), is_party)
         .distinct().order_by(Organization.country)).all()
-    events = db.session.scalars(sa.select(Event).order_by(Event.start_date.desc().nulls_last())).all()
+    events = db.session.execute(sa.select(Event.id, Event.label.label("label"))
+                                .order_by(Event.start_date.desc().nulls_last())).all()
     return {"filter_organization": filter_organization(filters) if filters else None,
             "filter_countries": countries,
             "filter_events": events}
