@@ -122,7 +122,8 @@ def main(argv=None) -> int:
     seconds = time.perf_counter() - started
     meta = {"finished": report.now_iso(), "seconds": round(seconds, 1),
             "scales": list(scales), "databases": databases, "runs": args.runs,
-            "pg_runs": args.pg_runs, "warmups": args.warmups, "duration": args.duration,
+            "pg_runs": args.pg_runs, "warmups": args.warmups,
+            "duration": None if args.no_throughput else args.duration,
             "write_duration": args.write_duration, "loadavg_start": loadavg_start,
             "build_seconds": build_seconds,
             "database": " and ".join(DATABASES[d] for d in databases) or "none",
@@ -146,8 +147,14 @@ def main(argv=None) -> int:
             if names:
                 print(f"\n[{scale}, {DATABASES[database]}] profiling {len(names)} page(s)")
                 profile_cases(scale, url, names, database=database)
-    print(f"{len(missed)} target(s) missed" if missed else
-          ("Every target measured was met." if unavailable else "Every target met."))
+    unjudged = [r for r in rows if r.ok is None and r.target]
+    if missed:
+        print(f"{len(missed)} target(s) missed")
+    elif unjudged or unavailable:
+        print(f"No target missed, but {len(unjudged)} row(s) could not be judged"
+              + (" and PostgreSQL was not measured" if unavailable else "") + ".")
+    else:
+        print("Every target met.")
     return 0
 
 

@@ -61,10 +61,14 @@ def judge(rows: list[Row]) -> None:
         if r.database == "sqlite" and limit is not None:
             checks.append(r.median_ms <= limit)
         base = sqlite_median.get((r.name, r.scale))
+        unproven = False
         if r.database == "postgresql" and base:
             r.pg_ratio = round(r.median_ms / base, 2)
             if r.kind == "page":
                 checks.append(r.pg_ratio <= PG_FACTOR)
+        elif r.database == "postgresql" and r.kind == "page":
+            unproven = True  # no SQLite median in this run to compare with
+            r.note = "; ".join(filter(None, [r.note, "no SQLite median to compare with"]))
         if constant:
             checks.append(len(set(counts.values())) <= 1)
             if len(set(counts.values())) > 1:
@@ -72,7 +76,7 @@ def judge(rows: list[Row]) -> None:
                     f"{s} {n}" for s, n in sorted(counts.items(), reverse=True))]))
             if r.queries_varied:
                 r.note = "; ".join(filter(None, [r.note, f"queries varied {r.queries_varied}"]))
-        r.ok = all(checks) if checks else None
+        r.ok = False if not all(checks) else (None if unproven or not checks else True)
 
 
 def machine() -> dict:
@@ -132,13 +136,15 @@ def page_rows(rows: list[Row]) -> list[list[str]]:
     for (name, scale), by_db in merged.items():
         lite, pg = by_db.get("sqlite"), by_db.get("postgresql")
         first = lite or pg
-        targets = [t for t in ((lite.target if lite else None),
-                               (f"PG {pg.target}" if pg and pg.target else None)) if t]
+        # One target text for the line: SQLite's limit, the query rule, PostgreSQL's factor.
+        limit_text = _target(first)[0] if first.kind in TARGETS else None
+        targets = [t for t in (limit_text if lite else None,
+                               "queries constant" if first.kind != "document" else None,
+                               f"PG ≤ {PG_FACTOR}× SQLite" if pg and pg.kind == "page" else None)
+                   if t]
         notes = [n for n in ((lite.note if lite else ""),) if n]
         if pg and pg.note and pg.note != (lite.note if lite else None):
             notes.append(f"PG: {pg.note}")
-        if pg and pg.kind == "page" and pg.pg_ratio and pg.pg_ratio > PG_FACTOR:
-            notes.append(f"PG {pg.pg_ratio}× SQLite")
         out.append([
             name, scale,
             _cell(lite.median_ms) if lite else "", _cell(lite.p95_ms) if lite else "",
@@ -218,16 +224,21 @@ def markdown_table(rows: list[Row], unavailable: str | None = None) -> str:
 
 
 def machine_line(info: dict, meta: dict) -> str:
-    runs = f"{meta['runs']} timed runs per page on SQLite"
-    if meta.get("pg_runs") is not None and "postgresql" in meta.get("databases", []):
-        runs += f", {meta['pg_runs']} on PostgreSQL"
+    databases = meta.get("databases", ["sqlite"])
+    runs = ", ".join(f"{meta[key]} timed runs per page on {name}" if i == 0 else
+                     f"{meta[key]} on {name}"
+                     for i, (key, name) in enumerate(
+                         (k, n) for d, k, n in (("sqlite", "runs", "SQLite"),
+                                                ("postgresql", "pg_runs", "PostgreSQL"))
+                         if d in databases)) or "no pages measured"
     return (f"Run on {meta['finished'][:16].replace('T', ' ')} UTC, commit {info['commit']}: "
             f"{info['nproc']} CPUs ({info['cpu']}), Python {info['python']}, "
             f"SQLite {info['sqlite']}, databases {meta['database']}; load average "
             f"{meta['loadavg_start']} at the start, {info['loadavg']} at the end; "
             f"{runs}, after {meta['warmups']} warm-ups (PDF reports fewer); "
-            f"load runs of {meta.get('duration', '?')} s (concurrent writes "
-            f"{meta.get('write_duration', '?')} s); total {meta['seconds']:.0f} s"
+            + (f"load runs of {meta['duration']} s (concurrent writes "
+               f"{meta['write_duration']} s); " if meta.get("duration") else "")
+            + f"total {meta['seconds']:.0f} s"
             + (f"; extra SQL applied first: {'; '.join(meta['extra_sql'])}"
                if meta.get("extra_sql") else "") + ".")
 

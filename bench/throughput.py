@@ -200,6 +200,17 @@ class Gunicorn:
                 pids.append(int(entry.name))
         return pids
 
+    def worker_cpu_seconds(self) -> float:
+        """User + system CPU time of the workers so far (from /proc/<pid>/stat)."""
+        total = 0
+        for pid in self.worker_pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+        return total / os.sysconf("SC_CLK_TCK")
+
     def worker_rss_mb(self) -> list[float]:
         out = []
         for pid in self.worker_pids():
@@ -539,11 +550,13 @@ def measure_throughput(scale: str, database: str, url: str, tour_paths: list[str
             hello_before = run_load(wrk, hello_server.port, hello_load, duration=half)
 
             before = count_meetings(url)
+            cpu_before = crm.worker_cpu_seconds()
             writer = Writer(crm.port, staff_token, bodies)
             writer.start()
             detail = run_load(wrk, crm.port, festival, duration=duration)
             writer.stopping.set()
             writer.join(timeout=60)
+            cpu = crm.worker_cpu_seconds() - cpu_before
             logged = count_meetings(url) - before
 
             hello_after = run_load(wrk, hello_server.port, hello_load, duration=half)
@@ -571,6 +584,9 @@ def measure_throughput(scale: str, database: str, url: str, tour_paths: list[str
     errors = detail["errors"] + writer.connection_errors
     notes = [detail["generator"], f"{len(paths)} projects × {len(readers)} users",
              f"writer: {len(writer.statuses)} POSTs, 1 a second"]
+    answered = detail["requests"] + len(writer.statuses)
+    if answered:
+        notes.append(f"workers' CPU {cpu * 1000 / answered:.1f} ms per request")
     if writer.latencies:
         notes.append(f"POST p50 {statistics.median(writer.latencies):.0f} ms, "
                      f"max {max(writer.latencies):.0f} ms")
@@ -626,11 +642,16 @@ def measure_writes(scale: str, database: str, url: str, env: dict, tokens: list[
             path, headers, body = load.pick(n)
             fetch(crm.port, path, method="POST", headers=headers, body=body.encode())
         before = count_meetings(url)
+        cpu_before = crm.worker_cpu_seconds()
         result = run_load(wrk, crm.port, load, threads=2, connections=len(tokens),
                           duration=duration)
+        cpu = crm.worker_cpu_seconds() - cpu_before
         logged = count_meetings(url) - before
     per_second = result["ok"] / duration
     notes = [result["generator"], f"{len(tokens)} users' tokens in turn"]
+    if logged:
+        notes.append(f"workers' CPU {cpu * 1000 / logged:.1f} ms per meeting "
+                     "(the database server's not included)")
     if result["rate_limited"]:
         notes.append(f"{result['rate_limited']} answered 429 (the API's rate limit)")
     if result["server_errors"]:
