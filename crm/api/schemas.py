@@ -338,13 +338,17 @@ class ProjectCreditSchema(Schema):
     role = Choice(CreditRole, required=True)
 
 
-class StageKeySchema(Schema):
-    key = fields.String()
+class _StageKey(fields.String):
+    """A stage (or null) dumped as its key: a string in the document, read straight from
+    the stage (a nested schema per stage cost a fifth of a projects page)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.key
 
 
-def StageKey(attribute: str, **kwargs) -> fields.Pluck:  # noqa: N802 - a field factory
+def StageKey(attribute: str, **kwargs) -> fields.String:  # noqa: N802 - a field factory
     """Dump a stage (or null) as its key."""
-    return fields.Pluck(StageKeySchema, "key", attribute=attribute, dump_only=True, **kwargs)
+    return _StageKey(attribute=attribute, dump_only=True, **kwargs)
 
 
 class StageChangeSchema(Schema):
