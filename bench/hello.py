@@ -1,5 +1,6 @@
 """A bare Flask "hello world": the throughput baseline, served by gunicorn exactly like the
-CRM (`gunicorn --workers 2 bench.hello:app`) in the same benchmark run."""
+CRM (`gunicorn -c gunicorn.conf.py bench.hello:app`, 2 workers) in the same benchmark run
+and under the same load (see bench/throughput.py)."""
 from flask import Flask
 
 app = Flask(__name__)
