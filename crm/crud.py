@@ -1,5 +1,5 @@
-"""The create, edit and archive pages of a plain record (events, organizations, people):
-the same steps everywhere, written once.
+"""The list, create, edit and archive pages of a plain record (events, organizations,
+people): the same steps everywhere, written once.
 
 Each page does what STYLE.md's thin view does: load the record (404 when the viewer may
 not see it), check the role (403, before the record is looked at), validate the form and
@@ -14,12 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+import sqlalchemy as sa
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
+from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
 
 from crm import access, lifecycle
+from crm.extensions import db
 from crm.forms import submit
 
 
@@ -81,3 +84,21 @@ class RecordPages:
         lifecycle.archive(record)
         flash(self.archived(record), "info")
         return redirect(url_for(".index"))
+
+
+def list_filters(**choices) -> dict:
+    """The filters a list takes from its query string: `q` (text), `country` (a code) and,
+    for each name given, one value of its enum (None when absent or not one of them)."""
+    args = request.args
+    filters = {"q": args.get("q", "").strip(),
+               "country": args.get("country", "").strip().upper() or None}
+    for name, enum_cls in choices.items():
+        filters[name] = args.get(name) if args.get(name) in set(enum_cls) else None
+    return filters
+
+
+def page_of(ids: sa.Select, rows: Callable[[list[int]], list]) -> tuple[Pagination, list]:
+    """One page of a list: the page is chosen on ids (`ids`, in the list's order; a deep
+    page then skips index entries, not whole rows), then `rows(ids)` reads what it shows."""
+    page = db.paginate(ids, per_page=current_app.config["PER_PAGE"], max_per_page=100)
+    return page, rows(page.items) if page.items else []

@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from crm import access
-from crm.crud import RecordPages
+from crm.crud import RecordPages, list_filters
 from crm.events import bp
 from crm.events.forms import EventForm
 from crm.events.services import create_event, find_events, update_event
@@ -14,13 +14,12 @@ from crm.models import Event, parse_id
 @bp.get("")
 @login_required
 def index():
-    q = request.args.get("q", "").strip()
-    country = request.args.get("country", "").strip().upper() or None
+    filters = list_filters()
     year = parse_id(request.args.get("year"))
     year = year if year and 1900 <= year <= 2200 else None
-    page = db.paginate(find_events(q, country=country, year=year),
+    page = db.paginate(find_events(**filters, year=year),
                        per_page=current_app.config["PER_PAGE"], max_per_page=100)
-    return render_template("events/index.html", page=page, q=q, country=country, year=year)
+    return render_template("events/index.html", page=page, year=year, **filters)
 
 
 @bp.get("/<int:event_id>")

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from crm import lifecycle
 from crm.errors import ValidationFailed
 from crm.extensions import db
-from crm.models import Event, fold
+from crm.models import Event
 from crm.reference import is_country, with_codes_normalized
 
 
@@ -51,14 +51,9 @@ def update_event(event: Event, values: dict, expected_version=None) -> dict:
 
 
 def find_events(q: str | None = None, *, country=None, year=None) -> sa.Select:
-    stmt = sa.select(Event)
-    if q:
-        stmt = stmt.where(Event.search_text.contains(fold(q), autoescape=True))
-    if country:
-        stmt = stmt.where(Event.country == country)
-    if year:
-        stmt = stmt.where(Event.edition == year)
-    return stmt.order_by(Event.start_date.desc().nulls_last(), Event.name, Event.id)
+    """Events matching the filters, newest first."""
+    return (sa.select(Event).where(*Event.criteria(q, country=country, edition=year))
+            .order_by(Event.start_date.desc().nulls_last(), Event.name, Event.id))
 
 
 def ongoing_event(today: date) -> Event | None:

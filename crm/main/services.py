@@ -90,7 +90,7 @@ def search_everything(q: str) -> dict[str, list]:
         return {}
 
     def matching(model, *columns):
-        return sa.select(*columns).where(model.search_text.contains(needle, autoescape=True))
+        return sa.select(*columns).where(*model.criteria(needle))
 
     results = {
         "projects": matching(Project, Project.id, Project.title, Project.original_title,
@@ -109,7 +109,7 @@ def search_everything(q: str) -> dict[str, list]:
                for key, stmt in results.items()}
     # With their other spellings (loaded with them, in one more statement).
     results["organizations"] = db.session.scalars(
-        sa.select(Organization).where(Organization.search_text.contains(needle, autoescape=True))
+        sa.select(Organization).where(*Organization.criteria(needle))
         .order_by(Organization.name).limit(SEARCH_LIMIT)).all()
     # Meeting notes are free text: matched as typed, case-insensitively where the database
     # can (SQLite's LIKE already ignores case in Latin script: no lower() on every row).

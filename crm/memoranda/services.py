@@ -378,12 +378,8 @@ def find_memoranda(filters: MemorandumFilters, *, today: date | None = None) -> 
         parties.selectinload(MemorandumParty.signatory),
         selectinload(Memorandum.project),
     )
-    if filters.q:
-        stmt = stmt.where(Memorandum.search_text.contains(fold(filters.q), autoescape=True))
-    if filters.status:
-        stmt = stmt.where(Memorandum.status == filters.status)
-    if filters.kind:
-        stmt = stmt.where(Memorandum.kind == filters.kind)
+    stmt = stmt.where(*Memorandum.criteria(filters.q, status=filters.status, kind=filters.kind,
+                                           event_id=filters.event_id))
     if filters.organization_id:
         stmt = stmt.where(Memorandum.id.in_(
             sa.select(MemorandumParty.memorandum_id)
@@ -398,8 +394,6 @@ def find_memoranda(filters: MemorandumFilters, *, today: date | None = None) -> 
     elif filters.project:
         stmt = stmt.where(Memorandum.project_id.in_(sa.select(Project.id).where(
             Project.search_text.contains(fold(filters.project), autoescape=True))))
-    if filters.event_id:
-        stmt = stmt.where(Memorandum.event_id == filters.event_id)
     if filters.expiring:
         stmt = stmt.where(*expiring_criteria(today or utcnow().date()))
     return stmt.order_by(Memorandum.created_at.desc(), Memorandum.id.desc())

@@ -117,3 +117,10 @@ class SearchableMixin:
 
     def refresh_search_text(self) -> None:
         self.search_text = "\n".join(fold(t) for t in self.search_terms() if t)
+
+    @classmethod
+    def criteria(cls, q: str | None = None, **equal) -> list[sa.ColumnElement[bool]]:
+        """A list's filters as WHERE terms: the names contain `q` (in any script and case),
+        and each named column equals its value; a filter left empty is not applied."""
+        terms = [cls.search_text.contains(fold(q), autoescape=True)] if q else []
+        return terms + [getattr(cls, name) == value for name, value in equal.items() if value]

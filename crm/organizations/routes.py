@@ -1,11 +1,10 @@
 import sqlalchemy as sa
-from flask import current_app, render_template, request
+from flask import render_template
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from crm import access
-from crm.crud import RecordPages
-from crm.extensions import db
+from crm.crud import RecordPages, list_filters, page_of
 from crm.models import Organization, OrganizationKind
 from crm.organizations import bp
 from crm.organizations.forms import OrganizationForm
@@ -17,15 +16,11 @@ from crm.timeline import organization_timeline
 @bp.get("")
 @login_required
 def index():
-    q = request.args.get("q", "").strip()
-    kind = request.args.get("kind") if request.args.get("kind") in set(OrganizationKind) else None
-    country = request.args.get("country", "").strip().upper() or None
-    page = db.paginate(find_organizations(q, kind=kind, country=country,
-                                          of=sa.select(Organization.id)),
-                       per_page=current_app.config["PER_PAGE"], max_per_page=100)
-    return render_template("organizations/index.html", page=page,
-                           organizations=list_rows(page.items), q=q, kind=kind,
-                           country=country, kinds=list(OrganizationKind))
+    filters = list_filters(kind=OrganizationKind)
+    page, organizations = page_of(
+        find_organizations(**filters, of=sa.select(Organization.id)), list_rows)
+    return render_template("organizations/index.html", page=page, organizations=organizations,
+                           kinds=list(OrganizationKind), **filters)
 
 
 @bp.get("/<int:organization_id>")

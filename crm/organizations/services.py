@@ -98,13 +98,8 @@ def find_organizations(q: str | None = None, *, kind=None, country=None,
     """Organizations matching name, local name or alias, by name: `of` what (default: the
     organizations), e.g. `sa.select(Organization.id)` to page through ids."""
     stmt = of if of is not None else sa.select(Organization)
-    if q:
-        stmt = stmt.where(Organization.search_text.contains(fold(q), autoescape=True))
-    if kind:
-        stmt = stmt.where(Organization.kind == kind)
-    if country:
-        stmt = stmt.where(Organization.country == country)
-    return stmt.order_by(Organization.name, Organization.id)
+    return (stmt.where(*Organization.criteria(q, kind=kind, country=country))
+            .order_by(Organization.name, Organization.id))
 
 
 @dataclass(frozen=True)

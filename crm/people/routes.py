@@ -1,10 +1,10 @@
 import sqlalchemy as sa
-from flask import current_app, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from crm import access
-from crm.crud import RecordPages
+from crm.crud import RecordPages, list_filters, page_of
 from crm.extensions import db
 from crm.models import Organization, Person, PersonRole, parse_id
 from crm.people import bp
@@ -17,15 +17,12 @@ from crm.timeline import person_timeline
 @bp.get("")
 @login_required
 def index():
-    q = request.args.get("q", "").strip()
-    role = request.args.get("role") if request.args.get("role") in set(PersonRole) else None
-    country = request.args.get("country", "").strip().upper() or None
+    filters = list_filters(role=PersonRole)
     organization_id = parse_id(request.args.get("organization_id"))
-    page = db.paginate(find_people(q, organization_id=organization_id, country=country, role=role,
-                                   of=sa.select(Person.id)),
-                       per_page=current_app.config["PER_PAGE"], max_per_page=100)
-    return render_template("people/index.html", page=page, people=list_rows(page.items), q=q,
-                           role=role, country=country, roles=list(PersonRole))
+    page, people = page_of(find_people(**filters, organization_id=organization_id,
+                                       of=sa.select(Person.id)), list_rows)
+    return render_template("people/index.html", page=page, people=people,
+                           roles=list(PersonRole), **filters)
 
 
 @bp.get("/<int:person_id>")

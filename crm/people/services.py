@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from crm import lifecycle
 from crm.errors import ValidationFailed
 from crm.extensions import db
-from crm.models import Organization, Person, PipelineStage, Project, ProjectPerson, fold
+from crm.models import Organization, Person, PipelineStage, Project, ProjectPerson
 from crm.reference import is_country, with_codes_normalized
 
 
@@ -49,15 +49,9 @@ def find_people(q: str | None = None, *, organization_id=None, country=None, rol
     organization), e.g. `sa.select(Person.id)` to page through ids."""
     stmt = of if of is not None else sa.select(Person).options(
         sa.orm.joinedload(Person.organization))
-    if q:
-        stmt = stmt.where(Person.search_text.contains(fold(q), autoescape=True))
-    if organization_id:
-        stmt = stmt.where(Person.organization_id == organization_id)
-    if country:
-        stmt = stmt.where(Person.country == country)
-    if role:
-        stmt = stmt.where(Person.role == role)
-    return stmt.order_by(Person.full_name, Person.id)
+    return (stmt.where(*Person.criteria(q, organization_id=organization_id, country=country,
+                                        role=role))
+            .order_by(Person.full_name, Person.id))
 
 
 def list_rows(ids: list[int]) -> list:
