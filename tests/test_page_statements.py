@@ -1,0 +1,75 @@
+"""The organization, person, list and search pages cost the same number of SQL statements
+however much data there is (festival scale has thousands of each)."""
+from crm.models import PartyRole, PersonRole
+from tests.conftest import recorded_statements
+
+
+def statements(client, url: str) -> list[str]:
+    client.get(url)  # warm what is built once per process
+    with recorded_statements() as seen:
+        assert client.get(url).status_code == 200
+    return seen
+
+
+def test_organization_page_statements_do_not_grow_with_its_projects_and_people(
+        client, login_as, make_organization, make_project, make_person, make_meeting):
+    org = make_organization()
+    login_as("staff")
+
+    def add(n, start):
+        for i in range(start, start + n):
+            project = make_project(title=f"Project {i}", parties=[(org, PartyRole.COPRODUCER, 50)])
+            make_person(full_name=f"Person {i}", organization=org)
+            make_meeting(summary=f"Meeting {i}", organizations=[org], projects=[project])
+
+    add(2, 0)
+    few = statements(client, f"/organizations/{org.id}")
+    add(60, 2)
+    many = statements(client, f"/organizations/{org.id}")
+    assert len(few) == len(many), (few, many)
+    page = client.get(f"/organizations/{org.id}").get_data(as_text=True)
+    assert "All 62 projects of Kazakhfilm" in page and "Person 61" in page
+
+
+def test_person_page_statements_do_not_grow_with_their_credits(
+        client, login_as, make_person, make_project):
+    from crm.extensions import db
+    from crm.models import CreditRole, ProjectPerson
+    person = make_person()
+    login_as("staff")
+
+    def add(n, start):
+        for i in range(start, start + n):
+            project = make_project(title=f"Project {i}")
+            db.session.add(ProjectPerson(project=project, person=person, role=CreditRole.PRODUCER))
+        db.session.commit()
+
+    add(1, 0)
+    few = statements(client, f"/people/{person.id}")
+    add(20, 1)
+    many = statements(client, f"/people/{person.id}")
+    assert len(few) == len(many), (few, many)
+    assert "Project 20" in client.get(f"/people/{person.id}").get_data(as_text=True)
+
+
+def test_list_and_search_statements_do_not_grow_with_the_data(
+        client, login_as, make_organization, make_person, make_memorandum):
+    login_as("staff")
+    urls = ["/people", "/people?page=2", "/organizations", "/organizations?page=2", "/memoranda",
+            "/search?q=horse"]
+
+    def add(n, start):
+        for i in range(start, start + n):
+            org = make_organization(name=f"Horse studio {i}", aliases=[f"Horse {i}"])
+            make_person(full_name=f"Horse person {i}", organization=org, role=PersonRole.PRODUCER)
+            make_memorandum(reference=f"MOU-2018-{i:03d}", title=f"Horse memo {i}",
+                            parties=[org])
+
+    add(30, 0)
+    few = {url: statements(client, url) for url in urls}
+    add(40, 30)
+    many = {url: statements(client, url) for url in urls}
+    for url in urls:
+        assert len(few[url]) == len(many[url]), (url, few[url], many[url])
+    page = client.get("/organizations?page=2").get_data(as_text=True)
+    assert "Also: Horse " in page  # other spellings are on the list
