@@ -490,6 +490,57 @@ def test_the_list_is_newest_first_and_paginated(client, app, login_as, make_meet
     assert "Meeting number 000" not in first and "Meeting number 000" in second
 
 
+@pytest.mark.parametrize(("query", "status"), [
+    ("page=2", 200), ("page=3", 404), ("page=0", 404), ("page=²", 404), ("page=abc", 404),
+    ("page=99999999999999999999", 404), ("per_page=5&page=6", 200), ("per_page=1000", 200)])
+def test_pages_go_only_as_far_as_there_are_meetings(client, app, login_as, make_meeting,
+                                                    query, status):
+    login_as("staff")
+    start = datetime(2018, 5, 1, 9, tzinfo=UTC)
+    for n in range(app.config["PER_PAGE"] + 2):
+        make_meeting(summary=f"Meeting number {n:03d}", occurred_at=start + timedelta(hours=n))
+
+    response = client.get(f"/meetings?{query}")
+
+    assert response.status_code == status
+
+
+def test_a_list_row_shows_its_links_follow_ups_and_time_at_the_event(
+        client, login_as, demo, make_meeting, make_user, db):
+    owner = make_user("staff")
+    demo["takeba"].archived_at = utcnow()  # archived since: still who was there
+    make_meeting(summary="Pavilion talk " + "x" * 300, event=demo["cannes"],
+                 occurred_at=datetime(2018, 5, 14, 8, 30, tzinfo=UTC),
+                 people=[demo["takeba"], demo["ichiyama"]], organizations=[demo["tnc"]],
+                 projects=[demo["horse"]], location="Beach",
+                 follow_ups=[FollowUp(description="Call", owner_id=owner.id),
+                             FollowUp(description="Write", owner_id=owner.id, done=True)])
+    login_as("staff")
+
+    row = text(client.get("/meetings?q=pavilion"))
+    row = row[row.index('class="list-group-item meeting-row"'):]
+
+    assert "14 May 2018, 10:30 CEST · Festival de Cannes 2018" in row
+    assert row.index("Lisa Takeba") < row.index("Shozo Ichiyama")  # by name
+    assert f'href="/meetings?q=pavilion&amp;person_id={demo["ichiyama"].id}"' in row
+    assert "東京ニューシネマ" in row and "The Horse Thieves" in row
+    assert "2 follow-ups, 1 open" in row and "· Beach" in row
+    assert "x" * 300 not in row and "Pavilion talk..." in row
+
+
+def test_an_executive_list_row_names_only_the_projects_they_may_see(
+        client, login_as, make_organization, make_project, make_meeting):
+    ours = make_organization(name="Our Studio", local_name=None, aliases=[])
+    other = make_project(title="Somebody Else's Film")
+    make_meeting(summary="Market talk", organizations=[ours], projects=[other])
+    login_as("executive", organization=ours)
+
+    listing = text(client.get("/meetings"))
+
+    assert "Market talk" in listing and "Our Studio" in listing
+    assert "Somebody Else" not in listing
+
+
 def test_the_list_issues_the_same_number_of_queries_for_5_and_50_meetings(
         client, db, login_as, demo, make_meeting, make_user):
     login_as("staff")

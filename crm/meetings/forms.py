@@ -17,7 +17,7 @@ from crm import timezones
 from crm.form_fields import LongTextField, TextField, as_choices
 from crm.lookup.services import match_names, summaries_by_ids, unique_in_order
 from crm.meetings import services
-from crm.models import Event, MeetingOutcome, User, parse_id
+from crm.models import MeetingOutcome, User, parse_id
 from crm.reference import choices as enum_choices
 
 
@@ -149,9 +149,11 @@ class MeetingForm(FlaskForm):
 
     def __init__(self, *args, current_user: User | None = None, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.events: list[Event] = services.event_choices()
-        if meeting is not None and meeting.event is not None and meeting.event not in self.events:
-            self.events.append(meeting.event)  # archived since, still the meeting's
+        # (id, label, venue, country) rows; an event archived since is still the meeting's.
+        self.events: list = services.event_choices()
+        if meeting is not None and meeting.event_id is not None \
+                and meeting.event_id not in {e.id for e in self.events}:
+            self.events.append(meeting.event)
         self.event_id.choices = as_choices([], blank=str(_l("No event"))) + [
             _event_choice(e) for e in self.events]
         self.timezone.choices = as_choices(
@@ -178,7 +180,7 @@ class MeetingForm(FlaskForm):
         if len(self.follow_ups.entries) < services.MAX_FOLLOW_UPS:
             self._prepare_row(self.follow_ups.append_entry())
 
-    def set_defaults(self, event: Event | None, now) -> None:
+    def set_defaults(self, event, now) -> None:
         """A fresh form: at `event` (its venue, its time zone), now."""
         zone = timezones.event_timezone(event)
         self.event_id.data = str(event.id) if event else ""
@@ -271,11 +273,12 @@ class MeetingForm(FlaskForm):
         return bool(self.event_id.errors or self.occurred_at.errors or self.timezone.errors
                     or self.location.errors)
 
-    def selected_event(self) -> Event | None:
+    def selected_event(self):
+        """The chosen event's row (or Event), if any."""
         return next((e for e in self.events if str(e.id) == (self.event_id.data or "")), None)
 
 
-def _event_choice(event: Event):
+def _event_choice(event):
     from wtforms import SelectChoice
     return SelectChoice(str(event.id), event.label, render_kw={
         "data-venue": event.venue or "", "data-timezone": timezones.event_timezone(event)})

@@ -8,14 +8,14 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
 from crm import access
-from crm.extensions import db
 from crm.formatting import format_datetime
 from crm.forms import submit
 from crm.lookup.services import summaries_by_ids
 from crm.meetings import bp, services
 from crm.meetings.forms import FollowUpForm, MeetingForm
-from crm.models import Event, FollowUp, Meeting, MeetingOutcome, parse_id, utcnow
+from crm.models import FollowUp, Meeting, MeetingOutcome, parse_id, utcnow
 from crm.redirects import safe_next
+from crm.templating import url_with
 from crm.timezones import meeting_timezone
 
 
@@ -29,11 +29,33 @@ def meeting_time(meeting: Meeting) -> str:
 @login_required
 def index():
     filters = services.MeetingFilters.from_args(request.args)
-    stmt = services.with_list_details(services.filtered_meetings(filters))
-    page = db.paginate(stmt, per_page=current_app.config["PER_PAGE"], max_per_page=100)
+    number = _page_argument("page", 1)
+    per_page = min(_page_argument("per_page", current_app.config["PER_PAGE"]), 100)
+    page = services.meeting_page(filters, number, per_page)
+    if not page.items and number > 1:
+        abort(404)
     return render_template("meetings/index.html", page=page, filters=filters,
                            events=services.event_choices(), outcomes=list(MeetingOutcome),
-                           named=_named_filters(filters))
+                           named=_named_filters(filters), filter_links=_filter_links(),
+                           t={"only_with": _("Only meetings with %(name)s"),
+                              "only_about": _("Only meetings about %(title)s")})
+
+
+def _page_argument(name: str, default: int) -> int:
+    """?page= or ?per_page=: a positive number, else not found (as db.paginate answers)."""
+    if name not in request.args:
+        return default
+    return parse_id(request.args[name]) or abort(404)
+
+
+def _filter_links() -> dict[str, str]:
+    """The start of a row's "only meetings with …" links, made once per page: the current
+    filters with that one set (the id is appended) and back to the first page."""
+    links = {}
+    for arg in ("person_id", "organization_id", "project_id"):
+        base = url_with(**{arg: None, "page": None})
+        links[arg] = f"{base}{'&' if '?' in base else '?'}{arg}="
+    return links
 
 
 def _named_filters(filters: services.MeetingFilters) -> list[tuple[str, str, dict | None]]:
@@ -116,7 +138,7 @@ def _render_form(form: MeetingForm, meeting: Meeting | None):
                            row_template=row_template)
 
 
-def _requested_event(form: MeetingForm) -> Event | None:
+def _requested_event(form: MeetingForm):
     """?event_id= (after "Save and log another": the next meeting is at the same event)."""
     event_id = parse_id(request.args.get("event_id"))
     return next((e for e in form.events if e.id == event_id), None)

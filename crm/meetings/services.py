@@ -40,6 +40,7 @@ from crm.models import (Event, FollowUp, Meeting, MeetingOutcome, Organization,
                         utcnow)
 from crm.organizations.services import create_organization
 from crm.people.services import create_person
+from crm.timezones import COUNTRY_TIMEZONES
 
 SUMMARY_MAX = 20_000
 LOCATION_MAX = 200
@@ -58,9 +59,11 @@ def default_event(today: date) -> Event | None:
         .order_by(Event.start_date.desc(), Event.id.desc()).limit(1)).first()
 
 
-def event_choices() -> list[Event]:
-    return list(db.session.scalars(
-        sa.select(Event).order_by(Event.start_date.desc().nulls_last(), Event.name, Event.id)))
+def event_choices() -> list[sa.Row]:
+    """Events to choose from, newest first, as (id, label, venue, country) rows."""
+    return db.session.execute(
+        sa.select(Event.id, Event.label.label("label"), Event.venue, Event.country)
+        .order_by(Event.start_date.desc().nulls_last(), Event.name, Event.id)).all()
 
 
 def follow_up_owners() -> list[User]:
@@ -375,10 +378,11 @@ class MeetingFilters:
         return bool(self.as_args())
 
 
-def filtered_meetings(filters: MeetingFilters) -> sa.Select:
-    """Visible meetings matching `filters`, newest first (the access layer adds the rest).
+def filtered_meetings(filters: MeetingFilters, of: sa.Select | None = None) -> sa.Select:
+    """Visible meetings matching `filters`, newest first (the access layer adds the rest);
+    `of` selects something else from meetings (their ids) with the same filters.
     `q` matches the notes and the names of the people, organizations and projects."""
-    stmt = sa.select(Meeting)
+    stmt = sa.select(Meeting) if of is None else of
     if filters.event_id:
         stmt = stmt.where(Meeting.event_id == filters.event_id)
     if filters.organization_id:
@@ -435,6 +439,104 @@ GROUP_ROWS_MORE = 500
 FOLLOW_UP_COLUMNS = (FollowUp.id, FollowUp.description, FollowUp.due_date, FollowUp.done,
                      FollowUp.done_at, FollowUp.meeting_id,
                      Meeting.occurred_at.label("meeting_at"), Event.label.label("event_label"))
+
+
+SUMMARY_SHOWN = 226  # of the notes, for a list row (it truncates them to 220 characters)
+
+
+@dataclass
+class MeetingListItem:
+    """A row of the meetings list: the columns it shows, its follow-ups counted, and who
+    and what it was about as (id, name, local name) rows."""
+
+    id: int
+    occurred_at: datetime
+    timezone: str
+    event_label: str | None
+    outcome: MeetingOutcome
+    location: str | None
+    summary: str
+    follow_ups: int
+    open_follow_ups: int
+    people: list = field(default_factory=list)
+    organizations: list = field(default_factory=list)
+    projects: list = field(default_factory=list)
+
+
+@dataclass
+class MeetingPage:
+    """One page of the meetings list. The table grows by the thousand each festival: rather
+    than counting it for every page, one row more than a page is read to know whether
+    there is a next one."""
+
+    page: int
+    items: list[MeetingListItem]
+    has_next: bool
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def meeting_page(filters: MeetingFilters, page: int, per_page: int) -> MeetingPage:
+    """Page `page` (from 1) of the visible meetings matching `filters`, in three statements
+    whatever the page: its ids (an index walk, without reading the rows it skips), those
+    meetings' columns, and who and what they were about."""
+    ids = db.session.scalars(filtered_meetings(filters, sa.select(Meeting.id))
+                             .limit(per_page + 1).offset((page - 1) * per_page)).all()
+    return MeetingPage(page, list_items(ids[:per_page]), has_next=len(ids) > per_page)
+
+
+def list_items(meeting_ids: list[int]) -> list[MeetingListItem]:
+    """The list rows of these (visible) meetings, in the given order. Archived events,
+    people, organizations and projects are still named, as on the meeting's own page."""
+    if not meeting_ids:
+        return []
+
+    def follow_ups(*conditions):
+        return (sa.select(sa.func.count()).where(FollowUp.meeting_id == Meeting.id, *conditions)
+                .correlate(Meeting).scalar_subquery())
+    rows = db.session.execute(
+        sa.select(Meeting.id, Meeting.occurred_at, Meeting.outcome, Meeting.location,
+                  sa.func.substr(Meeting.summary, 1, SUMMARY_SHOWN).label("summary"),
+                  Event.label.label("event_label"), Event.country.label("event_country"),
+                  follow_ups().label("follow_ups"),
+                  follow_ups(FollowUp.done.is_(False)).label("open_follow_ups"))
+        .outerjoin(Event, Event.id == Meeting.event_id).where(Meeting.id.in_(meeting_ids))
+        .execution_options(include_archived=True)).all()
+    items = {row.id: MeetingListItem(
+        id=row.id, occurred_at=row.occurred_at,
+        timezone=COUNTRY_TIMEZONES.get(row.event_country or "", "UTC"),
+        event_label=row.event_label, outcome=row.outcome, location=row.location,
+        summary=row.summary, follow_ups=row.follow_ups, open_follow_ups=row.open_follow_ups)
+        for row in rows}
+    kinds = ("people", "organizations", "projects")
+    links = sa.union_all(*(
+        sa.select(table.c.meeting_id, sa.literal(number).label("kind"), model.id.label("id"),
+                  name.label("name"), local.label("local"))
+        .join(model, model.id == column).where(table.c.meeting_id.in_(meeting_ids))
+        for number, (table, column, model, name, local) in enumerate((
+            (meeting_people, meeting_people.c.person_id, Person, Person.full_name,
+             Person.local_name),
+            (meeting_organizations, meeting_organizations.c.organization_id, Organization,
+             Organization.name, Organization.local_name),
+            (meeting_projects, meeting_projects.c.project_id, Project, Project.title,
+             Project.original_title))))).subquery()
+    for row in db.session.execute(
+            sa.select(links).order_by(links.c.kind, links.c.name, links.c.id)
+            .execution_options(include_archived=True)):
+        item = items.get(row.meeting_id)
+        if item is not None:
+            getattr(item, kinds[row.kind]).append(row)
+    return [items[i] for i in meeting_ids if i in items]
 
 
 @dataclass
