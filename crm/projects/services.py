@@ -9,6 +9,7 @@ Rules (checked here, before anything is written, so every path enforces them):
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -171,15 +172,39 @@ def move_to_stage(project: Project, stage: PipelineStage, note: str | None = Non
     return change
 
 
-# What the project page shows, read as rows (no ORM objects: building them and their
-# collections was most of the page's time), each statement through the access layer.
-_DETAIL_COLUMNS = (
-    Project.id, Project.title, Project.original_title, Project.logline, Project.format,
-    Project.genre, Project.stage_id, Project.status, Project.budget_amount,
-    Project.budget_currency, Project.next_step, Project.next_step_due, Project.notes,
-    Project.last_activity_at, Project.version, PipelineStage.name.label("stage_name"),
-    Event.id.label("event_id"), Event.name.label("event_name"),
-    Event.edition.label("event_edition"))
+_PROJECT_ID = sa.bindparam("project_id", type_=sa.Integer())
+
+
+@functools.cache
+def _page_statements() -> tuple[sa.Select, sa.Select, sa.Select]:
+    """What the project page shows, read as rows (no ORM objects: building them and their
+    collections was most of the page's time), each statement through the access layer
+    and built once per process. Parties and credits name their organization or person
+    even once archived (the deal stands): archived rows are not filtered out there."""
+    project = (
+        sa.select(Project.id, Project.title, Project.original_title, Project.logline,
+                  Project.format, Project.genre, Project.stage_id, Project.status,
+                  Project.budget_amount, Project.budget_currency, Project.next_step,
+                  Project.next_step_due, Project.notes, Project.last_activity_at,
+                  Project.version, PipelineStage.name.label("stage_name"),
+                  Event.id.label("event_id"), Event.name.label("event_name"),
+                  Event.edition.label("event_edition"))
+        .join(PipelineStage, PipelineStage.id == Project.stage_id)
+        .outerjoin(Event, Event.id == Project.origin_event_id)
+        .where(Project.id == _PROJECT_ID))
+    parties = (
+        sa.select(ProjectParty.organization_id, ProjectParty.role, ProjectParty.share_percent,
+                  Organization.name, Organization.local_name, Organization.country)
+        .join(Organization, Organization.id == ProjectParty.organization_id)
+        .where(ProjectParty.project_id == _PROJECT_ID).order_by(ProjectParty.id)
+        .execution_options(include_archived=True))
+    people = (
+        sa.select(ProjectPerson.person_id, ProjectPerson.role, Person.full_name,
+                  Person.local_name)
+        .join(Person, Person.id == ProjectPerson.person_id)
+        .where(ProjectPerson.project_id == _PROJECT_ID).order_by(ProjectPerson.id)
+        .execution_options(include_archived=True))
+    return project, parties, people
 
 
 @dataclass
@@ -206,26 +231,13 @@ class ProjectPage:
 def project_page(project_id: int) -> ProjectPage | None:
     """The project page's content in four statements however much happened on the project;
     None if there is no such project or the viewer may not see it."""
-    project = db.session.execute(
-        sa.select(*_DETAIL_COLUMNS).join(PipelineStage, PipelineStage.id == Project.stage_id)
-        .outerjoin(Event, Event.id == Project.origin_event_id)
-        .where(Project.id == project_id)).first()
+    project_statement, parties_statement, people_statement = _page_statements()
+    project_id_param = {"project_id": project_id}
+    project = db.session.execute(project_statement, project_id_param).first()
     if project is None:
         return None
-    # Parties and credits name their organization or person even once archived (the deal
-    # stands): archived rows are not filtered out here.
-    parties = db.session.execute(
-        sa.select(ProjectParty.organization_id, ProjectParty.role, ProjectParty.share_percent,
-                  Organization.name, Organization.local_name, Organization.country)
-        .join(Organization, Organization.id == ProjectParty.organization_id)
-        .where(ProjectParty.project_id == project_id).order_by(ProjectParty.id)
-        .execution_options(include_archived=True)).all()
-    people = db.session.execute(
-        sa.select(ProjectPerson.person_id, ProjectPerson.role, Person.full_name,
-                  Person.local_name)
-        .join(Person, Person.id == ProjectPerson.person_id)
-        .where(ProjectPerson.project_id == project_id).order_by(ProjectPerson.id)
-        .execution_options(include_archived=True)).all()
+    parties = db.session.execute(parties_statement, project_id_param).all()
+    people = db.session.execute(people_statement, project_id_param).all()
     timeline, memoranda = project_history(project_id)
     return ProjectPage(project, parties, people, memoranda, timeline)
 
@@ -276,8 +288,12 @@ def list_page_items(project_ids: list[int]) -> list[ProjectListItem]:
 
 def stage_names() -> list[sa.Row]:
     """The stages as (id, name) rows in board order: the choices of the move form."""
-    return db.session.execute(sa.select(PipelineStage.id, PipelineStage.name)
-                              .order_by(PipelineStage.position)).all()
+    return db.session.execute(_stage_names_statement()).all()
+
+
+@functools.cache
+def _stage_names_statement() -> sa.Select:
+    return sa.select(PipelineStage.id, PipelineStage.name).order_by(PipelineStage.position)
 
 
 def financing_warning(project, parties=None) -> str | None:
