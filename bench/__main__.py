@@ -88,23 +88,30 @@ def main(argv=None) -> int:
     only = set(args.only) if args.only else None
     for scale in scales:
         build_seconds[scale] = data.build_seconds(scale)
+        scale_urls: dict[str, str] = {}
         for database in databases:
+            print(f"\n[{scale}, {DATABASES[database]}] data set")
+            scale_urls[database] = data.prepare_database(
+                scale, database=database, regenerate=args.regenerate, extra_sql=args.sql)
+            urls[(scale, database)] = scale_urls[database]
+        if not scale_urls:
+            continue
+        runs = {"sqlite": args.runs, "postgresql": args.pg_runs}
+        print(f"[{scale}] pages, in-process, "
+              + ", ".join(f"{runs[d]} runs on {DATABASES[d]}" for d in scale_urls)
+              + f" after {args.warmups} warm-ups"
+              + (" (requests interleaved)" if len(scale_urls) > 1 else ""))
+        scale_rows, picks = measure_scale(scale, scale_urls, runs=runs, warmups=args.warmups,
+                                          only=only)
+        rows += scale_rows
+        if args.no_throughput:
+            continue
+        for database, url in scale_urls.items():
             label = f"[{scale}, {DATABASES[database]}]"
-            print(f"\n{label} data set")
-            url = data.prepare_database(scale, database=database, regenerate=args.regenerate,
-                                        extra_sql=args.sql)
-            urls[(scale, database)] = url
-            runs = args.runs if database == "sqlite" else args.pg_runs
-            print(f"{label} pages, in-process ({runs} runs after {args.warmups} warm-ups)")
-            scale_rows, picks = measure_scale(scale, url, runs=runs, warmups=args.warmups,
-                                              only=only, database=database)
-            rows += scale_rows
-            if args.no_throughput:
-                continue
             print(f"{label} under gunicorn: hello world, festival day, memory"
                   + (", concurrent writes" if database == "postgresql" else ""))
             app = data.make_app(url)
-            tour = [c.path for c in cases(picks, api_token=None)
+            tour = [c.path for c in cases(picks[database], api_token=None)
                     if c.method == "GET" and not c.path.startswith("/api/")
                     and route_exists(app, c.path)]
             with app.app_context():

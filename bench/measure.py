@@ -7,7 +7,9 @@ requested a few times to warm up, then N times; we keep the wall time of each re
 network), the CPU time of this process, and the number of SQL statements it sent (a
 before_cursor_execute listener; BEGIN, COMMIT and the like are not counted). On
 PostgreSQL the wall time includes the server's work over the loopback; the CPU time is
-the app's alone.
+the app's alone. When both databases are measured, their requests alternate (one on
+SQLite, one on PostgreSQL, …), so that the ratio of their medians is taken under the same
+load on the machine.
 
 The app runs as production runs it: gunicorn.conf.py's `post_worker_init` does
 `gc.collect(); gc.freeze()` once the app is loaded, and so do we here, once, after the
@@ -312,9 +314,19 @@ def api_token(app) -> str | None:
 
 # --- running ------------------------------------------------------------------------------
 
-def measure_scale(scale: str, url: str, *, runs: int, warmups: int, log=print,
-                  only: set[str] | None = None, database: str = "sqlite"
-                  ) -> tuple[list[Row], dict]:
+@dataclass
+class Side:
+    """One database's app, signed-in client and query counter, for one scale."""
+    database: str
+    app: object
+    picks: dict
+    counter: QueryCounter
+    client: object
+    cases: dict[str, Case]
+    runs: int
+
+
+def _side(database: str, url: str, runs: int) -> Side:
     from crm.extensions import db
     app = make_app(url)
     picks = pick_records(app)
@@ -323,69 +335,113 @@ def measure_scale(scale: str, url: str, *, runs: int, warmups: int, log=print,
         counter = QueryCounter(db.engine)
     client = app.test_client()
     sign_in(client)
-    gc.collect()  # as gunicorn.conf.py's post_worker_init (see the module docstring)
-    gc.freeze()
-    rows: list[Row] = []
-    for case in cases(picks, api_token=token):
-        if only and case.name not in only:
-            continue
-        row = Row(case.name, scale, kind=case.kind, database=database, method=case.method,
-                  path=case.path, note=case.note)
-        rows.append(row)
-        if not route_exists(app, case.endpoint_path or case.path, case.method):
-            row.note = "not available (no such route yet)"
-            log(f"  {case.name:<42} n/a ({row.note})")
-            continue
-        n_runs, n_warm = case.runs or runs, case.warmups if case.warmups is not None else warmups
-        try:
-            _measure(client, case, row, counter, picks, n_runs, n_warm)
-        except Exception as failure:  # noqa: BLE001 - a broken page is a result, not a crash
-            row.note = f"failed: {failure}"[:300]
-            log(f"  {case.name:<42} FAILED {row.note}")
-            continue
-        log(f"  {case.name:<42} median {row.median_ms:8.1f} ms  p95 {row.p95_ms:8.1f} ms  "
-            f"cpu {row.cpu_ms:8.1f} ms  {row.queries:3d} queries")
-    with app.app_context():
-        db.engine.dispose()
-    gc.unfreeze()  # this app may go now (the next scale or database builds its own)
-    return rows, picks
+    return Side(database, app, picks, counter, client,
+                {c.name: c for c in cases(picks, api_token=token)}, runs)
 
 
-def _measure(client, case: Case, row: Row, counter: QueryCounter, picks: dict, runs: int,
-             warmups: int) -> None:
-    if case.method == "POST":
-        token = csrf_token(client.get(case.path).get_data(as_text=True))
-        data = meeting_form(picks, token)
+class Timing:
+    """The requests of one page on one database, and what they took."""
 
-        def request():
-            return client.post(case.path, data=data)
-    else:
-        def request():
-            return client.get(case.path, headers=case.headers)
+    def __init__(self, side: Side, case: Case, row: Row, runs: int):
+        self.side, self.case, self.row, self.runs = side, case, row, runs
+        self.times: list[float] = []
+        self.cpu: list[float] = []
+        self.queries: list[int] = []
+        client = side.client
+        if case.method == "POST":
+            token = csrf_token(client.get(case.path).get_data(as_text=True))
+            data = meeting_form(side.picks, token)
+            self.request = lambda: client.post(case.path, data=data)
+        else:
+            self.request = lambda: client.get(case.path, headers=case.headers)
 
-    times, cpu, queries = [], [], []
-    for i in range(warmups + runs):
+    def once(self, *, keep: bool) -> None:
+        counter = self.side.counter
         counter.count = 0
         started, cpu_started = time.perf_counter(), time.process_time()
-        response = request()
+        response = self.request()
         body = response.get_data()
         elapsed = (time.perf_counter() - started) * 1000
         cpu_elapsed = (time.process_time() - cpu_started) * 1000
         response.close()
-        if response.status_code != case.expect:
-            snippet = body[:300].decode("utf-8", "replace")
-            raise RuntimeError(f"status {response.status_code}, expected {case.expect}: {snippet}")
-        if i >= warmups:
-            times.append(elapsed)
-            cpu.append(cpu_elapsed)
-            queries.append(counter.count)
-    row.runs = runs
-    row.median_ms = round(statistics.median(times), 2)
-    row.p95_ms = round(percentile(times, 95), 2)
-    row.min_ms = round(min(times), 2)
-    row.cpu_ms = round(statistics.median(cpu), 2)
-    row.queries = max(queries)
-    if len(set(queries)) > 1:
-        row.queries_varied = sorted(set(queries))
-    row.status = response.status_code
-    row.bytes = len(body)
+        if response.status_code != self.case.expect:
+            snippet = " ".join(body[:300].decode("utf-8", "replace").split())
+            raise RuntimeError(f"status {response.status_code}, expected {self.case.expect}: "
+                               f"{snippet}")
+        if keep:
+            self.times.append(elapsed)
+            self.cpu.append(cpu_elapsed)
+            self.queries.append(counter.count)
+        self.row.status, self.row.bytes = response.status_code, len(body)
+
+    def finish(self) -> None:
+        row, times = self.row, self.times
+        row.runs = len(times)
+        row.median_ms = round(statistics.median(times), 2)
+        row.p95_ms = round(percentile(times, 95), 2)
+        row.min_ms = round(min(times), 2)
+        row.cpu_ms = round(statistics.median(self.cpu), 2)
+        row.queries = max(self.queries)
+        if len(set(self.queries)) > 1:
+            row.queries_varied = sorted(set(self.queries))
+
+
+def measure_scale(scale: str, urls: dict[str, str], *, runs: dict[str, int], warmups: int,
+                  log=print, only: set[str] | None = None) -> tuple[list[Row], dict[str, dict]]:
+    """Every page of one scale on every database of `urls` ({"sqlite": url, ...}), the
+    databases' requests interleaved (one on SQLite, one on PostgreSQL, …) so that other
+    work on the machine weighs on both alike; a database with fewer runs than another
+    takes its turns evenly spread."""
+    from crm.extensions import db
+    sides = [_side(database, url, runs[database]) for database, url in urls.items()]
+    gc.collect()  # as gunicorn.conf.py's post_worker_init (see the module docstring)
+    gc.freeze()
+    rows: list[Row] = []
+    for name in list(sides[0].cases):
+        if only and name not in only:
+            continue
+        timings: list[Timing] = []
+        for side in sides:
+            case = side.cases[name]
+            row = Row(case.name, scale, kind=case.kind, database=side.database,
+                      method=case.method, path=case.path, note=case.note)
+            rows.append(row)
+            if not route_exists(side.app, case.endpoint_path or case.path, case.method):
+                row.note = "not available (no such route yet)"
+                continue
+            try:
+                timings.append(Timing(side, case, row, case.runs or side.runs))
+            except Exception as failure:  # noqa: BLE001 - a broken page is a result
+                row.note = " ".join(f"failed: {failure}".split())[:300]
+        case = sides[0].cases[name]
+        n_warm = case.warmups if case.warmups is not None else warmups
+        most = max((t.runs for t in timings), default=0)
+        active = list(timings)
+        for i in range(n_warm + most):
+            for t in list(active):
+                timed = i >= n_warm
+                k = i - n_warm
+                if timed and (k + 1) * t.runs // most == k * t.runs // most:
+                    continue  # not this one's turn (it has fewer runs)
+                try:
+                    t.once(keep=timed)
+                except Exception as failure:  # noqa: BLE001 - a broken page is a result
+                    t.row.note = " ".join(f"failed: {failure}".split())[:300]
+                    active.remove(t)
+        for t in active:
+            t.finish()
+        parts = []
+        for side in sides:
+            row = next(r for r in rows if r.name == name and r.database == side.database)
+            label = "SQLite" if side.database == "sqlite" else "PG"
+            if row.median_ms is None:
+                parts.append(f"{label} {row.note or 'n/a'}"[:120])
+            else:
+                parts.append(f"{label} median {row.median_ms:7.1f} p95 {row.p95_ms:7.1f} "
+                             f"cpu {row.cpu_ms:7.1f} ms {row.queries:3d} q")
+        log(f"  {name:<38} " + " | ".join(parts))
+    for side in sides:
+        with side.app.app_context():
+            db.engine.dispose()
+    gc.unfreeze()  # these apps may go now (the next scale builds its own)
+    return rows, {side.database: side.picks for side in sides}

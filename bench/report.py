@@ -55,7 +55,7 @@ def judge(rows: list[Row]) -> None:
             parts.append("queries constant")
         r.target = ", ".join(parts) if parts else None
         if r.median_ms is None:
-            r.ok = None
+            r.ok = False if r.note.startswith("failed") else None  # a broken page misses
             continue
         checks: list[bool] = []
         if r.database == "sqlite" and limit is not None:
