@@ -345,7 +345,8 @@ def run_python_load(port: int, load: Load, *, connections: int, duration: int) -
                     counts["rate_limited"] += status == 429
                     counts["server_errors"] += status >= 500
                     if len(refusals) < 3:
-                        refusals.append(f"{status} {data[:160].decode(errors='replace')}")
+                        refusals.append(f"{status} " + " ".join(
+                            data[:160].decode(errors="replace").split()))
 
     started = time.monotonic()
     pool = [threading.Thread(target=worker) for _ in range(connections)]
