@@ -321,7 +321,11 @@ def test_a_filter_naming_a_record_one_cannot_see_says_so(client, login_as, demo,
     ({"person_ids": ["999999"]}, "Some of what was picked does not exist or is not shared with you (#999999).",
      "Talked about the next step"),
     ({"project_ids": ["abc"]}, "Something picked here is not valid", "Talked about the next step"),
-    ({"event_id": "424242"}, "Not a valid choice", "Talked about the next step"),
+    ({"event_id": "424242"}, "That event does not exist any more. Choose another.",
+     "Talked about the next step"),
+    ({"event_id": "²"}, "Choose an event from the list.", "Talked about the next step"),
+    ({"timezone": "Mars/Olympus"}, "Choose a time zone from the list.",
+     "Talked about the next step"),
     ({"outcome": "ecstatic"}, "Not a valid choice", "Talked about the next step"),
 ])
 def test_bad_input_comes_back_with_a_message_at_the_field_and_nothing_written(

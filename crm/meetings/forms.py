@@ -5,6 +5,7 @@ picked records as repeated `*_ids` values (chips), names typed as text (`people`
 resolved when the form is validated) and names to create (`new_people`, …)."""
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
@@ -137,32 +138,44 @@ class MeetingForm(FlaskForm):
     follow_ups = FieldList(FormField(FollowUpForm), min_entries=1,
                            max_entries=services.MAX_FOLLOW_UPS)
 
-    event_id = SelectField(_l("Event"), validators=[Optional()])
+    # Neither select checks its choices when the form is sent: the event is checked by the
+    # service (it must still exist), the zone against TIMEZONES; their options are built
+    # only to be shown (prepare_to_render), not for every meeting logged.
+    event_id = SelectField(_l("Event"), validators=[Optional()], validate_choice=False)
     occurred_at = DateTimeLocalField(
         _l("When"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
         validators=[InputRequired(message=_l("Enter when the meeting took place."))],
         invalid_value_message=_l("Enter a date and a time, e.g. 2018-05-14 10:30."))
-    timezone = SelectField(_l("Time zone"), default="UTC")
+    timezone = SelectField(_l("Time zone"), default="UTC", validate_choice=False)
     location = TextField(_l("Where"), services.LOCATION_MAX,
                          description=_l("e.g. National Pavilion of Kazakhstan"))
     version = HiddenField()
 
     def __init__(self, *args, current_user: User | None = None, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # (id, label, venue, country) rows; an event archived since is still the meeting's.
-        self.events: list = services.event_choices()
-        if meeting is not None and meeting.event_id is not None \
-                and meeting.event_id not in {e.id for e in self.events}:
-            self.events.append(meeting.event)
-        self.event_id.choices = as_choices([], blank=str(_l("No event"))) + [
-            _event_choice(e) for e in self.events]
-        self.timezone.choices = as_choices(
-            (name, timezones.timezone_label(name)) for name in timezones.TIMEZONES)
+        self.meeting = meeting
         self.owners = services.follow_up_owners()
         self.current_user = current_user
         for entry in self.follow_ups:
             self._prepare_row(entry)
         self.chips: dict[str, list] = {"people": [], "organizations": [], "projects": []}
+
+    @functools.cached_property
+    def events(self) -> list:
+        """(id, label, venue, country) rows; an event archived since is still the meeting's."""
+        events = list(services.event_choices())
+        meeting = self.meeting
+        if meeting is not None and meeting.event_id is not None \
+                and meeting.event_id not in {e.id for e in events}:
+            events.append(meeting.event)
+        return events
+
+    def prepare_to_render(self) -> None:
+        """The options of the event and time-zone selects."""
+        self.event_id.choices = as_choices([], blank=str(_l("No event"))) + [
+            _event_choice(e) for e in self.events]
+        self.timezone.choices = as_choices(
+            (name, timezones.timezone_label(name)) for name in timezones.TIMEZONES)
 
     # --- defaults and rows -----------------------------------------------------------------
 

@@ -131,6 +131,7 @@ def edit(meeting_id):
 
 
 def _render_form(form: MeetingForm, meeting: Meeting | None):
+    form.prepare_to_render()
     form.load_chips()
     row_template = FollowUpForm(prefix="follow_ups-__index__-")
     form.prepare_row_form(row_template)

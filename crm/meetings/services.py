@@ -33,7 +33,7 @@ from crm import lifecycle
 from crm.errors import ValidationFailed
 from crm.events.services import ongoing_event
 from crm.extensions import db
-from crm.lookup.services import MAX_NAMES, records_by_ids, unique_in_order
+from crm.lookup.services import MAX_NAMES, records_by_ids, unique_in_order, visible_ids
 from crm.models import (Event, FollowUp, Meeting, MeetingOutcome, Organization,
                         OrganizationKind, Person, PersonRole, Project, Role, User, fold,
                         meeting_organizations, meeting_people, meeting_projects, parse_id,
@@ -88,7 +88,9 @@ class _Checked:
 
 def _validate(values: dict, meeting: Meeting | None = None) -> _Checked:
     """Check every rule before anything is written; raise ValidationFailed with all the
-    problems at once."""
+    problems at once. A new meeting's links are checked as ids (in one statement: the
+    records themselves are not needed to link them); an edit's are records (it replaces
+    the meeting's collections)."""
     errors: dict[str, list[str]] = {}
     checked = _Checked()
 
@@ -122,23 +124,33 @@ def _validate(values: dict, meeting: Meeting | None = None) -> _Checked:
     event_id = values.get("event_id")
     if meeting is not None and event_id is not None and event_id == meeting.event_id:
         checked.event = meeting.event  # kept even if the event has been archived since
-    elif event_id is not None:
+    elif event_id is not None and meeting is not None:
         checked.event = db.session.scalars(sa.select(Event).where(Event.id == event_id)).first()
         if checked.event is None:
             err("event_id", _("That event does not exist any more. Choose another."))
 
-    for kind_key, ids_key in (("people", "person_ids"), ("organizations", "organization_ids"),
-                              ("projects", "project_ids")):
-        ids = unique_in_order(values.get(ids_key))
-        if len(ids) > MAX_LINKS:
+    links = {kind_key: unique_in_order(values.get(ids_key)) for kind_key, ids_key in _LINKS}
+    for kind_key, ids_key in _LINKS:
+        if len(links[kind_key]) > MAX_LINKS:
             err(ids_key, _("At most %(max)d per meeting.", max=MAX_LINKS))
-            continue
-        records, missing = records_by_ids(kind_key, ids)
+            links[kind_key] = []
+    if meeting is None:
+        found = visible_ids({**links, "events": [event_id] if event_id is not None else []})
+        if event_id is not None and event_id not in found["events"]:
+            err("event_id", _("That event does not exist any more. Choose another."))
+        for kind_key, ids in links.items():
+            setattr(checked, kind_key, [i for i in ids if i in found[kind_key]])
+    else:
+        for kind_key, ids in links.items():
+            records, _missing = records_by_ids(kind_key, ids)
+            setattr(checked, kind_key, records)
+        found = {kind_key: {r.id for r in getattr(checked, kind_key)} for kind_key in links}
+    for kind_key, ids_key in _LINKS:
+        missing = [i for i in links[kind_key] if i not in found[kind_key]]
         if missing:
             err(ids_key, _("Some of what was picked does not exist or is not shared with you "
                            "(%(ids)s). Remove it and pick again.",
                            ids=", ".join(f"#{i}" for i in missing)))
-        setattr(checked, kind_key, records)
 
     for new_key in ("new_people", "new_organizations"):
         names = values.get(new_key) or []
@@ -200,17 +212,26 @@ def _create_new_links(values: dict) -> tuple[list[Person], list[Organization]]:
     return people, organizations
 
 
+_LINKS = (("people", "person_ids"), ("organizations", "organization_ids"),
+          ("projects", "project_ids"))
+_LINK_TABLES = {"people": (meeting_people, "person_id"),
+                "organizations": (meeting_organizations, "organization_id"),
+                "projects": (meeting_projects, "project_id")}
+
+
 def _touch_projects(project_ids: list[int], moment: datetime) -> None:
     """Something happened on these projects: their last activity moves forward to
     `moment` (never back), without counting as an edit of the project (no version bump,
     so nobody editing the project at the same time is told it went stale)."""
     if not project_ids:
         return
+    projects = Project.__table__  # a plain UPDATE: no project of this session shows it
     db.session.execute(
-        sa.update(Project)
-        .where(Project.id.in_(project_ids),
-               sa.or_(Project.last_activity_at.is_(None), Project.last_activity_at < moment))
-        .values(last_activity_at=moment, updated_at=Project.updated_at))
+        sa.update(projects)
+        .where(projects.c.id.in_(project_ids),
+               sa.or_(projects.c.last_activity_at.is_(None),
+                      projects.c.last_activity_at < moment))
+        .values(last_activity_at=moment, updated_at=projects.c.updated_at))
 
 
 def log_meeting(values: dict, *, logged_by: User | None) -> Meeting:
@@ -225,21 +246,32 @@ def log_meeting(values: dict, *, logged_by: User | None) -> Meeting:
     new_people, new_organizations = _create_new_links(values)
     now = utcnow()
     meeting = Meeting(
-        occurred_at=values["occurred_at"], event=checked.event,
+        occurred_at=values["occurred_at"], event_id=values.get("event_id"),
         location=values.get("location") or None, summary=values["summary"].strip(),
         outcome=MeetingOutcome(values.get("outcome") or MeetingOutcome.NEUTRAL),
         logged_by=logged_by,
-        people=checked.people + new_people,
-        organizations=checked.organizations + new_organizations,
-        projects=checked.projects,
         follow_ups=[FollowUp(description=row["description"], owner=row["owner"],
                              due_date=row.get("due_date"), done=row["done"],
                              done_at=now if row["done"] else None)
                     for row in checked.follow_ups])
     db.session.add(meeting)
-    db.session.flush()  # first: the follow-ups' ids go into the audit entry
-    lifecycle.create(meeting, extra=_link_state(meeting))
-    _touch_projects([p.id for p in checked.projects], now)
+    db.session.flush()  # the meeting's id, the new people's and organizations', the follow-ups'
+    # Links go in by id, checked visible above: loading the records only to link them
+    # cost more than the rest of logging the meeting.
+    links = {"people": checked.people + [p.id for p in new_people],
+             "organizations": checked.organizations + [o.id for o in new_organizations],
+             "projects": checked.projects}
+    for kind_key, ids in links.items():
+        table, column = _LINK_TABLES[kind_key]
+        if ids:
+            db.session.execute(sa.insert(table), [{"meeting_id": meeting.id, column: i}
+                                                  for i in ids])
+    db.session.expire(meeting, ["people", "organizations", "projects"])  # read again if asked
+    lifecycle.create(meeting, extra={
+        "person_ids": sorted(links["people"]), "organization_ids": sorted(links["organizations"]),
+        "project_ids": sorted(links["projects"]),
+        "follow_ups": [_follow_up_state(f) for f in meeting.follow_ups]})
+    _touch_projects(checked.projects, now)
     return meeting
 
 
