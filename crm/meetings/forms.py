@@ -9,13 +9,14 @@ import functools
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import escape
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DateTimeLocalField, Field, FieldList, Form,
                      FormField, HiddenField, RadioField, SelectField, TextAreaField)
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from crm import timezones
-from crm.form_fields import LongTextField, TextField, as_choices
+from crm.form_fields import LongTextField, QuickSelect, TextField, as_choices
 from crm.lookup.services import match_names, summaries_by_ids, unique_in_order
 from crm.meetings import services
 from crm.models import MeetingOutcome, User, parse_id
@@ -84,7 +85,25 @@ def _clean_lines(value):
     return unicodedata.normalize("NFC", value.strip()) or None
 
 
+class EventSelect(QuickSelect):
+    """The event select, whose options carry each event's venue and time zone (meetings.js
+    fills in the place and zone from them): written directly, as QuickSelect does, since
+    a form offers hundreds of events."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or not choice.render_kw or not isinstance(choice.value, str):
+            return super().render_option(choice, **kwargs)
+        attributes = "".join(f' {key}="{escape(value)}"'
+                             for key, value in sorted(choice.render_kw.items()))
+        selected = "selected " if choice.selected else ""
+        return (f'<option {selected}value="{escape(choice.value)}"{attributes}>'
+                f'{escape(choice.label)}</option>')
+
+
 class OwnerField(SelectField):
+    widget = QuickSelect()
+
     def pre_validate(self, form):
         if self.data not in {c.value for c in self.choices}:
             raise ValidationError(_l("Choose a member of staff."))
@@ -141,12 +160,14 @@ class MeetingForm(FlaskForm):
     # Neither select checks its choices when the form is sent: the event is checked by the
     # service (it must still exist), the zone against TIMEZONES; their options are built
     # only to be shown (prepare_to_render), not for every meeting logged.
-    event_id = SelectField(_l("Event"), validators=[Optional()], validate_choice=False)
+    event_id = SelectField(_l("Event"), validators=[Optional()], validate_choice=False,
+                           widget=EventSelect())
     occurred_at = DateTimeLocalField(
         _l("When"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
         validators=[InputRequired(message=_l("Enter when the meeting took place."))],
         invalid_value_message=_l("Enter a date and a time, e.g. 2018-05-14 10:30."))
-    timezone = SelectField(_l("Time zone"), default="UTC", validate_choice=False)
+    timezone = SelectField(_l("Time zone"), default="UTC", validate_choice=False,
+                           widget=QuickSelect())
     location = TextField(_l("Where"), services.LOCATION_MAX,
                          description=_l("e.g. National Pavilion of Kazakhstan"))
     version = HiddenField()
