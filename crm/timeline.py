@@ -62,8 +62,8 @@ def _day(value: date) -> datetime:
 # plain text: one column holds a meeting's outcome in one part and a memorandum's status
 # in another.
 _COLUMNS = {
-    "kind": sa.String(), "ref": sa.Integer(), "at": UTCDateTime(), "at2": UTCDateTime(),
-    "day": sa.Date(), "a": sa.String(), "b": sa.String(), "n": sa.Integer(),
+    "kind": sa.String(), "ref": sa.Integer(), "at": UTCDateTime(), "day": sa.Date(),
+    "a": sa.String(), "b": sa.String(),
     "state": sa.String(), "text": sa.Text(), "who": sa.String(),
 }
 
@@ -101,7 +101,8 @@ def _meeting_parts(meeting_ids: sa.Select, *, follow_ups: bool) -> list[sa.Selec
         .order_by(Meeting.occurred_at.desc()).limit(LIMIT).cte("recent_meetings").c.id)
     owner = aliased(User)
     parts = [
-        _part("meeting", ref=Meeting.id, at=Meeting.occurred_at, a=Event.name, n=Event.edition,
+        _part("meeting", ref=Meeting.id, at=Meeting.occurred_at, a=Event.name,
+              b=sa.cast(Event.edition, sa.String),
               state=Meeting.outcome, text=Meeting.summary)
         .outerjoin(Event, Meeting.event_id == Event.id).where(Meeting.id.in_(recent)),
         _part("meeting_person", ref=meeting_people.c.meeting_id, a=Person.full_name)
@@ -114,7 +115,10 @@ def _meeting_parts(meeting_ids: sa.Select, *, follow_ups: bool) -> list[sa.Selec
     ]
     if follow_ups:
         parts.append(
-            _part("follow_up", ref=FollowUp.id, at=FollowUp.done_at, at2=Meeting.occurred_at,
+            # when it was done, else when it is due, else when it was agreed
+            _part("follow_up", ref=FollowUp.id,
+                  at=sa.func.coalesce(FollowUp.done_at, sa.case(
+                      (FollowUp.due_date.is_(None), Meeting.occurred_at))),
                   day=FollowUp.due_date, state=sa.case((FollowUp.done, "done"), else_="open"),
                   text=FollowUp.description, who=owner.name)
             .join(Meeting, Meeting.id == FollowUp.meeting_id)
@@ -180,7 +184,7 @@ def _entries(rows: list[sa.Row], t: dict[str, str]) -> list[TimelineEntry]:
         kind = r.kind
         if kind == "meeting":
             people, orgs = names.get(r.ref, ((), ()))
-            where = f"{r.a} {r.n}" if r.n else r.a
+            where = f"{r.a} {r.b}" if r.b else r.a
             entries.append(TimelineEntry(
                 at=r.at, kind="meeting",
                 title=t["meeting_at"] % {"where": where} if r.a else t["meeting"],
@@ -203,10 +207,10 @@ def _entries(rows: list[sa.Row], t: dict[str, str]) -> list[TimelineEntry]:
         elif kind == "follow_up":
             done = r.state == "done"
             entries.append(TimelineEntry(
-                at=r.at or (_day(r.day) if r.day else r.at2), kind="follow_up",
+                at=r.at or _day(r.day), kind="follow_up",
                 title=t["follow_up_done" if done else "follow_up_due"],
                 detail=r.text, who=r.who, badges=[t["done"]] if done else [],
-                date_only=not r.at and bool(r.day)))
+                date_only=r.at is None))
         elif kind == "edit":
             changes = json.loads(r.text) if r.text and r.a == "update" else None
             entries.append(TimelineEntry(
