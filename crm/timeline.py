@@ -93,9 +93,9 @@ def _read(statement: sa.CompoundSelect, record_id: int) -> list[sa.Row]:
 def _meeting_parts(meeting_ids: sa.Select, *, follow_ups: bool) -> list[sa.Select]:
     """The newest meetings among `meeting_ids`, with the names of their people and
     organizations (for those meetings only), and (`follow_ups`) the follow-ups of them all."""
-    # The newest meetings' ids once (a common table expression), sorted in the index
-    # alone: an organization at hundreds of meetings would otherwise sort them whole, and
-    # again for their people and organizations.
+    # The newest meetings' ids, found once (a common table expression) and sorted on
+    # their times alone: an organization at hundreds of meetings would otherwise sort them
+    # with their notes, and again for their people and for their organizations.
     recent = sa.select(
         sa.select(Meeting.id).where(Meeting.id.in_(meeting_ids))
         .order_by(Meeting.occurred_at.desc()).limit(LIMIT).cte("recent_meetings").c.id)
