@@ -5,8 +5,8 @@ Each page does what STYLE.md's thin view does: load the record (404 when the vie
 not see it), check the role (403, before the record is looked at), validate the form and
 call the area's service through `crm.forms.submit`, flash, redirect; bad input renders the
 form again with the user's input. An area says only what differs: its form, services,
-messages and any extra prefilling, and keeps its own endpoints (`<area>.create`,
-`<area>.edit`, `<area>.archive`) and URLs.
+messages, templates and what else its record page shows, and keeps its own endpoints
+(`<area>.detail`, `<area>.create`, `<area>.edit`, `<area>.archive`) and URLs.
 """
 from __future__ import annotations
 
@@ -39,15 +39,26 @@ class RecordPages:
     archived: Callable[[Any], str]  # the flash after archiving
     show: Callable[[FlaskForm, Any], None] | None = None  # fill what obj= does not (edit)
     prefill: Callable[[FlaskForm], None] | None = None  # a new record's form from the query
+    detail_template: str | None = None  # the record's page, if it is served here
+    detail_context: Callable[[Any], dict] | None = None  # what else that page shows
 
     def register(self, bp: Blueprint) -> None:
-        """`/new`, `/<id>/edit` and `/<id>/archive` on `bp`, for editors only."""
+        """`/<id>` (for everyone signed in, when there is a `detail_template`), then `/new`,
+        `/<id>/edit` and `/<id>/archive` (for editors) on `bp`."""
+        if self.detail_template:
+            bp.add_url_rule(f"/<int:{self.id_arg}>", "detail", login_required(self.detail_page),
+                            methods=["GET"])
         editors = lambda view: login_required(access.editor_required(view))  # noqa: E731
         bp.add_url_rule("/new", "create", editors(self.create_page), methods=["GET", "POST"])
         bp.add_url_rule(f"/<int:{self.id_arg}>/edit", "edit", editors(self.edit_page),
                         methods=["GET", "POST"])
         bp.add_url_rule(f"/<int:{self.id_arg}>/archive", "archive", editors(self.archive),
                         methods=["POST"])
+
+    def detail_page(self, **ids):
+        record = access.get_or_404(self.model, ids[self.id_arg])
+        extra = self.detail_context(record) if self.detail_context else {}
+        return render_template(self.detail_template, **{self.record_name: record}, **extra)
 
     def _form_page(self, form: FlaskForm, record):
         return render_template(self.template, form=form, **{self.record_name: record})

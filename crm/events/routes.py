@@ -2,7 +2,6 @@ from flask import current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from crm import access
 from crm.crud import RecordPages, list_filters
 from crm.events import bp
 from crm.events.forms import EventForm
@@ -22,16 +21,9 @@ def index():
     return render_template("events/index.html", page=page, year=year, **filters)
 
 
-@bp.get("/<int:event_id>")
-@login_required
-def detail(event_id):
-    event = access.get_or_404(Event, event_id)
-    return render_template("events/detail.html", event=event)
-
-
 RecordPages(
     Event, "event_id", EventForm, "events/form.html", "event",
-    create=create_event, update=update_event,
+    create=create_event, update=update_event, detail_template="events/detail.html",
     added=lambda event: _("%(name)s added.", name=event.label),
     archived=lambda event: _("%(name)s archived. An administrator can restore it.",
                              name=event.label),

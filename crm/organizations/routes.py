@@ -3,7 +3,6 @@ from flask import render_template
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from crm import access
 from crm.crud import RecordPages, list_filters, page_of
 from crm.models import Organization, OrganizationKind
 from crm.organizations import bp
@@ -23,14 +22,6 @@ def index():
                            kinds=list(OrganizationKind), **filters)
 
 
-@bp.get("/<int:organization_id>")
-@login_required
-def detail(organization_id):
-    org = access.get_or_404(Organization, organization_id)
-    return render_template("organizations/detail.html", org=org, page=organization_page(org),
-                           timeline=organization_timeline(org))
-
-
 def _show_aliases(form: OrganizationForm, org: Organization) -> None:
     form.aliases.data = "\n".join(org.alias_names)
 
@@ -38,6 +29,9 @@ def _show_aliases(form: OrganizationForm, org: Organization) -> None:
 RecordPages(
     Organization, "organization_id", OrganizationForm, "organizations/form.html", "org",
     create=create_organization, update=update_organization, show=_show_aliases,
+    detail_template="organizations/detail.html",
+    detail_context=lambda org: {"page": organization_page(org),
+                                "timeline": organization_timeline(org)},
     added=lambda org: _("Organization “%(name)s” added.", name=org.name),
     archived=lambda org: _("“%(name)s” archived. An administrator can restore it.",
                            name=org.name),

@@ -3,7 +3,6 @@ from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from crm import access
 from crm.crud import RecordPages, list_filters, page_of
 from crm.extensions import db
 from crm.models import Organization, Person, PersonRole, parse_id
@@ -25,14 +24,6 @@ def index():
                            roles=list(PersonRole), **filters)
 
 
-@bp.get("/<int:person_id>")
-@login_required
-def detail(person_id):
-    person = access.get_or_404(Person, person_id)
-    return render_template("people/detail.html", person=person, credits=person_credits(person),
-                           timeline=person_timeline(person))
-
-
 def _organization_from_query(form: PersonForm) -> None:
     """/people/new?organization_id=… (from an organization's page) names it already."""
     organization_id = parse_id(request.args.get("organization_id"))
@@ -43,6 +34,9 @@ def _organization_from_query(form: PersonForm) -> None:
 RecordPages(
     Person, "person_id", PersonForm, "people/form.html", "person",
     create=create_person, update=update_person, prefill=_organization_from_query,
+    detail_template="people/detail.html",
+    detail_context=lambda person: {"credits": person_credits(person),
+                                   "timeline": person_timeline(person)},
     show=lambda form, person: form.show_organization(person.organization),
     added=lambda person: _("%(name)s added.", name=person.full_name),
     archived=lambda person: _("%(name)s archived. An administrator can restore them.",
