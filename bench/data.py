@@ -834,11 +834,16 @@ def _prepare_postgres(scale: str, *, regenerate: bool, log=print) -> str:
 def run_extra_sql(url: str, statements: list[str], log=print) -> None:
     """Statements to try before measuring (an index, before writing its migration)."""
     engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        for statement in statements:
-            conn.exec_driver_sql(statement)
-            log(f"  applied: {statement}")
-    engine.dispose()
+    try:
+        with engine.begin() as conn:
+            for statement in statements:
+                conn.exec_driver_sql(statement)
+                log(f"  applied: {statement}")
+    except sa.exc.DBAPIError as failure:
+        raise SystemExit(f"--sql failed on {engine.dialect.name}: {failure.orig}; to try it on "
+                         f"one database only, add --database sqlite (or postgresql)") from None
+    finally:
+        engine.dispose()
 
 
 def prepare_database(scale: str, *, database: str = "sqlite", regenerate: bool = False,
