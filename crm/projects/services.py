@@ -279,7 +279,9 @@ def list_page_items(project_ids: list[int]) -> list[ProjectListItem]:
             .join(Organization, Organization.id == ProjectParty.organization_id)
             .where(ProjectParty.project_id.in_(project_ids)).order_by(ProjectParty.id)
             .execution_options(include_archived=True)):
-        item = items[project_id]
+        item = items.get(project_id)
+        if item is None:
+            continue
         item.party_names.append(name)
         if country and country not in item.countries:
             item.countries.append(country)
