@@ -1,7 +1,7 @@
 """The organization, person, list and search pages cost the same number of SQL statements
 however much data there is (festival scale has thousands of each)."""
 from crm.models import PartyRole, PersonRole
-from tests.conftest import recorded_statements
+from tests.conftest import PASSWORD, post_form, recorded_statements
 
 
 def statements(client, url: str) -> list[str]:
@@ -73,3 +73,25 @@ def test_list_and_search_statements_do_not_grow_with_the_data(
         assert len(few[url]) == len(many[url]), (url, few[url], many[url])
     page = client.get("/organizations?page=2").get_data(as_text=True)
     assert "Also: Horse " in page  # other spellings are on the list
+
+
+def test_organization_page_counts_only_the_projects_the_viewer_may_see(
+        app, client, db, login_as, make_user, make_organization, make_project):
+    from crm.models import utcnow
+    org, other = make_organization(), make_organization(name="Tokyo New Cinema")
+    make_project(title="Shared", parties=[(org, PartyRole.COPRODUCER, 50),
+                                          (other, PartyRole.COPRODUCER, 50)])
+    make_project(title="Ours alone", parties=[(org, PartyRole.COPRODUCER, 50)])
+    gone = make_project(title="Archived", parties=[(org, PartyRole.COPRODUCER, 50)])
+    gone.archived_at = utcnow()
+    db.session.commit()
+    login_as("staff")
+    assert '<span class="badge rounded-pill text-bg-light border">2</span>' in client.get(
+        f"/organizations/{org.id}").get_data(as_text=True)
+    executive = app.test_client()  # a second browser, signed in as the other party
+    user = make_user("executive", organization_id=other.id)
+    assert post_form(executive, "/login",
+                     {"email": user.email, "password": PASSWORD}).status_code == 302
+    page = executive.get(f"/organizations/{org.id}").get_data(as_text=True)
+    assert '<span class="badge rounded-pill text-bg-light border">1</span>' in page
+    assert "Shared" in page and "Ours alone" not in page
