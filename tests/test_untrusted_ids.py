@@ -18,7 +18,7 @@ ODD_IDS = ["²", "%C2%B2", "99999999999999999999", "-1", "0", "1.5", "١"]
     "/events?year={}",
     "/organizations/{}", "/organizations/{}/edit", "/people/{}", "/people/{}/edit",
     "/events/{}", "/events/{}/edit", "/memoranda/{}", "/memoranda/{}/edit",
-    "/admin/users/{}/edit",
+    "/admin/users/{}/edit", "/memoranda/{}/attachments/{}",
 ])
 def test_odd_ids_in_pages_are_never_a_server_error(client, login_as, url, odd):
     login_as(Role.ADMIN)
@@ -60,3 +60,11 @@ def test_the_audit_trail_filters_by_a_plain_object_id(client, db, login_as):
     page = client.get(f"/admin/audit?object_type=Organization&object_id={org.id + 1}").get_data(
         as_text=True)
     assert f"Organization #{org.id}" not in page
+
+
+@pytest.mark.parametrize("odd", ["99999999999999999999", "0"])
+def test_revoking_an_odd_token_id_is_404(client, login_as, odd):
+    from tests.conftest import post_form
+    login_as(Role.STAFF)
+    response = post_form(client, f"/account/tokens/{odd}/revoke", {}, page="/account/tokens")
+    assert response.status_code == 404

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from crm import audit, lifecycle
 from crm.errors import ValidationFailed
 from crm.extensions import db
-from crm.models import ApiToken, User, utcnow
+from crm.models import ApiToken, User, parse_id, utcnow
 from crm.transactions import keep_even_if_refused
 
 TOKEN_PREFIX = "crm_"
@@ -58,7 +58,11 @@ def tokens_of(user: User) -> list[ApiToken]:
                   ApiToken.id.desc())))
 
 
-def token_of(user: User, token_id: int) -> ApiToken | None:
+def token_of(user: User, token_id) -> ApiToken | None:
+    """The user's token with this id (untrusted text or number), else None."""
+    token_id = parse_id(token_id)
+    if token_id is None:
+        return None
     return db.session.scalars(sa.select(ApiToken).where(
         ApiToken.id == token_id, ApiToken.user_id == user.id)).first()
 

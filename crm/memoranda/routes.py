@@ -204,7 +204,7 @@ def upload_attachment(memorandum_id):
 def download_attachment(memorandum_id, attachment_id):
     memo = access.get_or_404(Memorandum, memorandum_id)
     attachment = db.session.scalars(sa.select(Attachment).where(
-        Attachment.id == attachment_id, Attachment.memorandum_id == memo.id)).first()
+        Attachment.id == parse_id(attachment_id), Attachment.memorandum_id == memo.id)).first()
     if attachment is None or not os.path.isfile(attachment_path(attachment)):
         abort(404)
     response = send_file(attachment_path(attachment), mimetype=attachment.content_type,
