@@ -1,5 +1,5 @@
-"""The list, create, edit and archive pages of a plain record (events, organizations,
-people): the same steps everywhere, written once.
+"""The list, record, create, edit and archive pages of a plain record (events,
+organizations, people): the same steps everywhere, written once.
 
 Each page does what STYLE.md's thin view does: load the record (404 when the viewer may
 not see it), check the role (403, before the record is looked at), validate the form and
@@ -28,6 +28,9 @@ from crm.forms import submit
 
 @dataclass(frozen=True)
 class RecordPages:
+    """What one area's record pages differ by; `register(bp)` adds the pages to its
+    blueprint."""
+
     model: type
     id_arg: str  # the URL's argument, e.g. "event_id"
     form: type[FlaskForm]
@@ -52,7 +55,7 @@ class RecordPages:
         bp.add_url_rule("/new", "create", editors(self.create_page), methods=["GET", "POST"])
         bp.add_url_rule(f"/<int:{self.id_arg}>/edit", "edit", editors(self.edit_page),
                         methods=["GET", "POST"])
-        bp.add_url_rule(f"/<int:{self.id_arg}>/archive", "archive", editors(self.archive),
+        bp.add_url_rule(f"/<int:{self.id_arg}>/archive", "archive", editors(self.archive_page),
                         methods=["POST"])
 
     def detail_page(self, **ids):
@@ -90,7 +93,7 @@ class RecordPages:
             return self._to_detail(record)
         return self._form_page(form, record)
 
-    def archive(self, **ids):
+    def archive_page(self, **ids):
         record = access.get_or_404(self.model, ids[self.id_arg])
         lifecycle.archive(record)
         flash(self.archived(record), "info")
