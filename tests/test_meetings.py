@@ -571,6 +571,33 @@ def test_the_list_issues_the_same_number_of_queries_for_5_and_50_meetings(
     assert len(few) == len(many), (few, many)
 
 
+def test_a_meeting_page_takes_the_same_statements_however_many_it_names(
+        client, login_as, make_meeting, make_person, make_organization, make_project,
+        make_user, count_queries):
+    login_as("staff")
+
+    def meeting(n):
+        studios = [make_organization(name=f"Studio {n}-{i}", local_name=None, aliases=["Alias"])
+                   for i in range(n)]
+        return make_meeting(
+            people=[make_person(full_name=f"Person {n}-{i}", organization=studios[i])
+                    for i in range(n)],
+            organizations=studios,
+            projects=[make_project(title=f"Film {n}-{i}") for i in range(n)],
+            follow_ups=[FollowUp(description=f"Task {i}", owner_id=make_user("staff").id)
+                        for i in range(n)])
+    one, five = meeting(1), meeting(5)
+
+    with count_queries() as few:
+        assert client.get(f"/meetings/{one.id}").status_code == 200
+    with count_queries() as many:
+        page = text(client.get(f"/meetings/{five.id}"))
+
+    assert many.n == few.n
+    assert all(f"Person 5-{i}" in page and f"Film 5-{i}" in page for i in range(5))
+    assert "Studio 5-4" in page and "Test staff" in page
+
+
 # --- who sees what ---------------------------------------------------------------------
 
 def test_an_executive_sees_only_meetings_their_organization_is_party_to(

@@ -73,7 +73,7 @@ def _named_filters(filters: services.MeetingFilters) -> list[tuple[str, str, dic
 @bp.get("/<int:meeting_id>")
 @login_required
 def detail(meeting_id):
-    meeting = access.get_or_404(Meeting, meeting_id)
+    meeting = services.meeting_for_page(meeting_id) or abort(404)
     return render_template("meetings/detail.html", meeting=meeting, today=utcnow().date(),
                            t=follow_up_labels())
 

@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from crm import lifecycle
@@ -49,6 +49,20 @@ DESCRIPTION_MAX = 500
 MAX_LINKS = MAX_NAMES  # people, organizations or projects per meeting
 MAX_FOLLOW_UPS = 20
 FOLLOW_UP_OWNER_ROLES = (Role.ADMIN, Role.STAFF)
+
+
+def meeting_for_page(meeting_id: int) -> Meeting | None:
+    """A visible meeting with everything its page shows, in five statements however many
+    people, organizations, projects and follow-ups it has (lazy loads were one per
+    person's organization and per follow-up owner)."""
+    return db.session.scalars(
+        sa.select(Meeting).where(Meeting.id == meeting_id).options(
+            joinedload(Meeting.event), joinedload(Meeting.logged_by),
+            selectinload(Meeting.people).joinedload(Person.organization)
+            .lazyload(Organization.aliases),
+            selectinload(Meeting.organizations).lazyload(Organization.aliases),
+            selectinload(Meeting.projects),
+            selectinload(Meeting.follow_ups).joinedload(FollowUp.owner))).first()
 
 
 def default_event(today: date) -> Event | None:
