@@ -634,22 +634,25 @@ def my_follow_ups(user: User, today: date, *, groups=(*OPEN_GROUPS, "done"),
     once, then (details) the sizes of the long groups and the names."""
     horizon = today + timedelta(days=DUE_WINDOW_DAYS)
     is_open = FollowUp.done.is_(False)
-    conditions = {
-        "overdue": (sa.and_(is_open, FollowUp.due_date < today), (FollowUp.due_date, FollowUp.id)),
-        "due": (sa.and_(is_open, FollowUp.due_date.between(today, horizon)),
-                (FollowUp.due_date, FollowUp.id)),
-        "later": (sa.and_(is_open, sa.or_(FollowUp.due_date.is_(None), FollowUp.due_date > horizon)),
-                  (FollowUp.due_date.is_(None), FollowUp.due_date, FollowUp.id)),
-        "done": (sa.and_(FollowUp.done.is_(True),
-                         FollowUp.done_at >= utcnow() - timedelta(days=RECENTLY_DONE_DAYS)),
+    # Each part walks the (owner, done, due date) index in its own order; "later" is two
+    # parts (dated, then undated) so that neither sorts or reads every open follow-up.
+    by_due = (FollowUp.due_date, FollowUp.id)
+    parts = {
+        "overdue": ("overdue", sa.and_(is_open, FollowUp.due_date < today), by_due),
+        "due": ("due", sa.and_(is_open, FollowUp.due_date.between(today, horizon)), by_due),
+        "later": ("later", sa.and_(is_open, FollowUp.due_date > horizon), by_due),
+        "undated": ("later", sa.and_(is_open, FollowUp.due_date.is_(None)), (FollowUp.id,)),
+        "done": ("done", sa.and_(FollowUp.done.is_(True),
+                                 FollowUp.done_at >= utcnow() - timedelta(days=RECENTLY_DONE_DAYS)),
                  (FollowUp.done_at.desc(), FollowUp.id.desc())),
     }
+    parts = {key: part for key, part in parts.items() if part[0] in groups}
     mine = sa.select(FollowUp.id).join(FollowUp.meeting).where(FollowUp.owner_id == user.id)
     limits = {key: (GROUP_ROWS_MORE if key == expand else
                     RECENTLY_DONE_ROWS if key == "done" else rows or GROUP_ROWS) for key in groups}
     firsts = [sa.select(top.c.id) for top in (
-        mine.where(conditions[key][0]).order_by(*conditions[key][1]).limit(limits[key] + 1)
-        .subquery() for key in groups)]
+        mine.where(condition).order_by(*order).limit(limits[group] + 1).subquery()
+        for group, condition, order in parts.values())]
     found = db.session.execute(
         sa.select(*FOLLOW_UP_COLUMNS).join(FollowUp.meeting).outerjoin(Meeting.event)
         .where(FollowUp.id.in_(sa.union_all(*firsts)))).all()
@@ -673,11 +676,15 @@ def my_follow_ups(user: User, today: date, *, groups=(*OPEN_GROUPS, "done"),
     result = FollowUpGroups(**{key: group[:limits[key]] for key, group in by_group.items()})
     if details:
         if long_groups:
+            long_parts = [(group, condition) for group, condition, _order in parts.values()
+                          if group in long_groups]
             sizes = db.session.execute(sa.select(*(
                 sa.select(sa.func.count()).select_from(
-                    mine.where(conditions[key][0]).limit(GROUP_ROWS_MORE + 1).subquery())
-                .scalar_subquery() for key in long_groups))).one()
-            result.counts = dict(zip(long_groups, sizes))
+                    mine.where(condition).limit(GROUP_ROWS_MORE + 1).subquery())
+                .scalar_subquery() for _group, condition in long_parts))).one()
+            for (group, _condition), size in zip(long_parts, sizes):
+                result.counts[group] = min(result.counts.get(group, 0) + size,
+                                           GROUP_ROWS_MORE + 1)
         result.who = _who_was_there({row.meeting_id for row in found})
     return result
 
