@@ -83,6 +83,17 @@ def their_version(form: FlaskForm, obj) -> list[tuple[str, str, str]]:
     return differences
 
 
+def add_row_if_asked(*buttons_and_rows) -> bool:
+    """(button, FieldList) pairs: when the user pressed one "Add another …" button (a plain
+    submit, so it works without JavaScript), its list gets one more empty row and the form
+    comes back with everything typed kept. Returns whether one was pressed."""
+    for button, rows in buttons_and_rows:
+        if button.data:
+            rows.append_entry()
+            return True
+    return False
+
+
 def submit(form: FlaskForm, action: Callable[[], Any]) -> tuple[bool, Any]:
     """Validate `form`; if valid run `action` (a service call) and flush.
 

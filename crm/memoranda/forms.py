@@ -12,6 +12,7 @@ from wtforms.validators import AnyOf, DataRequired, Optional
 from crm.extensions import db
 from crm.form_fields import (EnumField, LongTextField, OrganizationNameField, SelectField,
                              TextField, as_choices, resolve_record)
+from crm.forms import add_row_if_asked
 from crm.models import (Event, Memorandum, MemorandumKind, MemorandumParty, MemorandumStatus,
                         MemorandumTerm, Organization, Person, Project)
 from crm.models.base import column_length
@@ -140,15 +141,8 @@ class MemorandumForm(FlaskForm):
                 field.append_entry()
 
     def wants_another_row(self) -> bool:
-        """True when the user pressed "Add a party/term" (a plain submit, no JavaScript):
-        the form comes back with one more row and everything typed kept."""
-        if self.add_party.data:
-            self.parties.append_entry()
-            return True
-        if self.add_term.data:
-            self.terms.append_entry()
-            return True
-        return False
+        """True when the user pressed "Add a party/term": one more row of it."""
+        return add_row_if_asked((self.add_party, self.parties), (self.add_term, self.terms))
 
     def fill_from(self, memo: Memorandum) -> None:
         """Show a stored memorandum (GET of the edit page)."""
