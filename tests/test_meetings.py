@@ -751,7 +751,7 @@ def test_a_group_longer_than_can_be_shown_is_counted_only_that_far(
         client, login_as, make_meeting, monkeypatch):
     from crm.meetings import services
     monkeypatch.setattr(services, "GROUP_ROWS", 2)
-    monkeypatch.setattr(services, "GROUP_ROWS_MORE", 4)
+    monkeypatch.setattr(services, "COUNTED_UP_TO", 4)
     me = login_as("staff")
     today = utcnow().date()
     make_meeting(follow_ups=[FollowUp(description=f"Overdue {n}", owner_id=me.id,

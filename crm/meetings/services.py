@@ -480,6 +480,10 @@ RECENTLY_DONE_ROWS = 20
 OPEN_GROUPS = ("overdue", "due", "later")
 GROUP_ROWS = 50  # shown per group; ?more=<group> shows up to GROUP_ROWS_MORE of that one
 GROUP_ROWS_MORE = 500
+# A long group is counted only this far ("100+"): counting thousands of one person's
+# follow-ups, each checked against its meeting, cost more than the rest of the page
+# (tens of milliseconds on PostgreSQL), and past two pages the exact number tells little.
+COUNTED_UP_TO = 100
 
 # What a follow-up in a list shows: columns, not records (a page lists up to 170 of them).
 FOLLOW_UP_COLUMNS = (FollowUp.id, FollowUp.description, FollowUp.due_date, FollowUp.done,
@@ -594,30 +598,35 @@ class FollowUpGroups:
     due: list = field(default_factory=list)
     later: list = field(default_factory=list)
     done: list = field(default_factory=list)
-    # Sizes of the open groups with more rows than shown, counted up to GROUP_ROWS_MORE + 1:
-    # beyond what "more" can show, the exact number tells nobody anything.
+    # Sizes of the open groups with more rows than shown, counted up to COUNTED_UP_TO + 1.
     counts: dict[str, int] = field(default_factory=dict)
     who: dict[int, list[str]] = field(default_factory=dict)  # meeting id -> people, orgs
 
     def count(self, key: str) -> int:
-        return self.counts.get(key, len(getattr(self, key)))
+        """The group's size, or at least that many (see `capped`)."""
+        shown = len(getattr(self, key))
+        counted = self.counts.get(key, shown)
+        return max(min(counted, COUNTED_UP_TO), shown) if counted > COUNTED_UP_TO else counted
+
+    def capped(self, key: str) -> bool:
+        """The group has more than `count` follow-ups (it was not counted to the end)."""
+        return self.counts.get(key, 0) > COUNTED_UP_TO
 
     def count_label(self, key: str) -> str:
-        """'53', or '500+' for a group larger than can be shown."""
-        n = self.count(key)
-        return f"{GROUP_ROWS_MORE}+" if n > GROUP_ROWS_MORE else str(n)
+        """'53', or '100+' for a group larger than that."""
+        return f"{self.count(key)}+" if self.capped(key) else str(self.count(key))
 
     def more(self, key: str) -> int:
-        """How many of a group are not shown (at least)."""
-        return min(self.count(key), GROUP_ROWS_MORE) - len(getattr(self, key))
+        """How many of a group are not shown (at least that many, when capped)."""
+        return self.count(key) - len(getattr(self, key))
 
     @property
     def open_count(self) -> int:
-        return sum(min(self.count(key), GROUP_ROWS_MORE) for key in OPEN_GROUPS)
+        return sum(self.count(key) for key in OPEN_GROUPS)
 
     @property
     def open_count_capped(self) -> bool:
-        return any(self.count(key) > GROUP_ROWS_MORE for key in OPEN_GROUPS)
+        return any(self.capped(key) for key in OPEN_GROUPS)
 
 
 def my_follow_ups(user: User, today: date, *, groups=(*OPEN_GROUPS, "done"),
@@ -680,11 +689,11 @@ def my_follow_ups(user: User, today: date, *, groups=(*OPEN_GROUPS, "done"),
                           if group in long_groups]
             sizes = db.session.execute(sa.select(*(
                 sa.select(sa.func.count()).select_from(
-                    mine.where(condition).limit(GROUP_ROWS_MORE + 1).subquery())
+                    mine.where(condition).limit(COUNTED_UP_TO + 1).subquery())
                 .scalar_subquery() for _group, condition in long_parts))).one()
             for (group, _condition), size in zip(long_parts, sizes):
                 result.counts[group] = min(result.counts.get(group, 0) + size,
-                                           GROUP_ROWS_MORE + 1)
+                                           COUNTED_UP_TO + 1)
         result.who = _who_was_there({row.meeting_id for row in found})
     return result
 
