@@ -1,33 +1,25 @@
 """/api/v1/events"""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask.views import MethodView
 
 from crm.api import bp
 from crm.api.resources import (archive_method, changed, changing, checked_version, created,
-                               creating, duplicates_conflict, listing, one, paginated, read_method,
+                               creating, duplicates_conflict, listing, paginated, read_method,
                                restore_route)
 from crm.api.schemas import (EventCreateSchema, EventPage, EventPatchSchema, EventQuery,
                              EventSchema)
-from crm.events.services import create_event, find_events, update_event
-from crm.extensions import db
+from crm.events.services import create_event, edition_taken, find_events, update_event
 from crm.models import Event
 
 TAGS = ["events"]
 
 
 def _edition_taken(values: dict, event: Event | None = None):
-    """Whether another event (archived ones included) has this name and edition: then the
-    service's complaint about the edition is a 409."""
-    def check() -> bool:
-        name = values.get("name", event.name if event else None)
-        edition = values.get("edition", event.edition if event else None)
-        stmt = sa.select(Event.id).where(Event.name == name, Event.edition == edition)
-        if event is not None:
-            stmt = stmt.where(Event.id != event.id)
-        return db.session.scalar(stmt.execution_options(include_archived=True)) is not None
-    return check
+    """Whether another event has this name and edition: then the service's complaint
+    about the edition is a 409."""
+    return lambda: edition_taken(values.get("name", event.name if event else None),
+                                 values.get("edition", event.edition if event else None), event)
 
 
 @bp.route("/events", endpoint="events", tags=TAGS)

@@ -1,7 +1,6 @@
 """/api/v1/memoranda, and a memorandum's summary PDF."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask.views import MethodView
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -11,14 +10,13 @@ from crm.api import bp
 from crm.api.reports import PDF_RESPONSE
 from crm.api.resources import (archive_method, changed, changing, check_references,
                                checked_version, created, creating, documents, duplicates_conflict,
-                               guarded, listing, one, paginated, read_method, restore_route)
+                               guarded, listing, paginated, read_method, restore_route)
 from crm.api.schemas import (MemorandumCreateSchema, MemorandumPage, MemorandumPatchSchema,
                              MemorandumQuery, MemorandumSchema)
-from crm.extensions import db
 from crm.memoranda.pdf import MemorandumSummaryPDF
 from crm.memoranda.services import (MemorandumFilters, archive_memorandum, create_memorandum,
-                                    find_memoranda, normalize_reference, suggest_reference,
-                                    update_memorandum)
+                                    find_memoranda, normalize_reference, reference_taken,
+                                    suggest_reference, update_memorandum)
 from crm.pdf import send_pdf
 from crm.models import Event, Memorandum, Project, utcnow
 
@@ -35,11 +33,7 @@ def _reference_taken(values: dict, memo: Memorandum | None = None):
     service's complaint about the reference is a 409."""
     def check() -> bool:
         reference = normalize_reference(values.get("reference"))
-        stmt = sa.select(Memorandum.id).where(sa.func.upper(Memorandum.reference) == reference)
-        if memo is not None:
-            stmt = stmt.where(Memorandum.id != memo.id)
-        return bool(reference) and db.session.scalar(
-            stmt.execution_options(include_archived=True).limit(1)) is not None
+        return bool(reference) and reference_taken(reference, memo)
     return check
 
 

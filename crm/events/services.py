@@ -13,6 +13,14 @@ from crm.models import Event
 from crm.reference import is_country, with_codes_normalized
 
 
+def edition_taken(name: str | None, edition: int | None, event: Event | None = None) -> bool:
+    """Whether another event than `event` (archived ones included) is this edition."""
+    clash = sa.select(Event.id).where(Event.name == name, Event.edition == edition)
+    if event is not None:
+        clash = clash.where(Event.id != event.id)
+    return db.session.scalar(clash.execution_options(include_archived=True)) is not None
+
+
 def _validate(values: dict, event: Event | None = None) -> None:
     merged = {**({c: getattr(event, c) for c in ("name", "edition", "start_date", "end_date")}
                  if event else {}), **values}
@@ -27,13 +35,8 @@ def _validate(values: dict, event: Event | None = None) -> None:
     edition = merged.get("edition")
     if edition is not None and not 1900 <= edition <= 2200:
         errors["edition"] = [str(_l("Enter a year between 1900 and 2200."))]
-    if not errors and merged.get("name"):
-        clash = sa.select(Event.id).where(Event.name == merged["name"],
-                                          Event.edition == edition)
-        if event is not None:
-            clash = clash.where(Event.id != event.id)
-        if db.session.scalar(clash.execution_options(include_archived=True)) is not None:
-            errors["edition"] = [str(_l("This edition of the event is already recorded."))]
+    if not errors and merged.get("name") and edition_taken(merged["name"], edition, event):
+        errors["edition"] = [str(_l("This edition of the event is already recorded."))]
     if errors:
         raise ValidationFailed(errors)
 

@@ -100,7 +100,8 @@ def normalize_reference(reference: str | None) -> str:
     return unicodedata.normalize("NFC", (reference or "").strip()).upper()
 
 
-def _reference_taken(reference: str, memo: Memorandum | None) -> bool:
+def reference_taken(reference: str, memo: Memorandum | None = None) -> bool:
+    """Whether another memorandum than `memo` has this (normalized) reference."""
     stmt = sa.select(Memorandum.id).where(sa.func.upper(Memorandum.reference) == reference)
     if memo is not None and memo.id is not None:
         stmt = stmt.where(Memorandum.id != memo.id)
@@ -186,7 +187,7 @@ def _validate(memo: Memorandum | None, values: dict, parties: list[dict] | None,
             _add(errors, "reference", str(_l("A reference is required, e.g. MOU-2018-001.")))
         elif len(values["reference"]) > 40:
             _add(errors, "reference", str(_l("The reference may be at most 40 characters.")))
-        elif _reference_taken(values["reference"], memo):
+        elif reference_taken(values["reference"], memo):
             _add(errors, "reference", _msg(
                 _l("A memorandum with the reference %(reference)s already exists."),
                 reference=values["reference"]))
