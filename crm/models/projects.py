@@ -117,6 +117,7 @@ class Project(TimestampMixin, VersionedMixin, ArchivableMixin, SearchableMixin, 
         live_index("ix_projects_live_title", "title", "id"),
         live_index("ix_projects_live_stage_activity", "stage_id", "last_activity_at", "id"),
         live_index("ix_projects_live_status_activity", "status", "last_activity_at"),
+        live_index("ix_projects_live_stage_status", "stage_id", "status"),  # stage counts
     )
 
     @property
@@ -138,7 +139,7 @@ class ProjectParty(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"))
     organization_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("organizations.id", ondelete="RESTRICT"), index=True)
+        sa.ForeignKey("organizations.id", ondelete="RESTRICT"))
     role: Mapped[PartyRole] = mapped_column(enum_column(PartyRole, "party_role"))
     share_percent: Mapped[Decimal | None] = mapped_column(sa.Numeric(5, 2))
 
@@ -147,6 +148,9 @@ class ProjectParty(db.Model):
 
     __table_args__ = (
         sa.UniqueConstraint("project_id", "organization_id"),
+        # An organization's projects (its page, an executive's visibility, the board's
+        # country filter) read from the index alone.
+        sa.Index("ix_project_parties_organization_project", "organization_id", "project_id"),
         sa.CheckConstraint("share_percent IS NULL OR (share_percent > 0 AND share_percent <= 100)",
                            name="share_range"),
     )
