@@ -42,11 +42,13 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from crm import access, transactions
     from crm.models import consistency  # noqa: F401  (flush-time listeners)
+    from crm.postgresql import configure_postgresql
     from crm.sqlite import configure_sqlite
 
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
+        configure_postgresql(db.engine)
     transactions.init_app(app)
 
     login_manager.init_app(app)
