@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import get_translations
 from sqlalchemy.orm import aliased
 
+from crm import access
 from crm.extensions import db
 from crm.formatting import format_date, format_datetime
 from crm.links import record_url
@@ -80,8 +81,19 @@ def _part(kind: str, **columns) -> sa.Select:
 
 def _union(parts: list[sa.Select]) -> sa.CompoundSelect:
     """The parts in one statement (each a subquery, so that each keeps its ORDER BY and
-    LIMIT on every database)."""
-    return sa.union_all(*(sa.select(p.subquery()) for p in parts))
+    LIMIT on every database), kept for the process (`kept_statement`)."""
+    return kept_statement(sa.union_all(*(sa.select(p.subquery()) for p in parts)))
+
+
+def kept_statement(statement):
+    """A statement built once per process, made to be reused as it is: with the access
+    layer's archived-rows criterion already in it (and `include_archived`, so that the
+    layer does not add it again). The layer then adds nothing for a viewer who sees
+    everything, and SQLAlchemy reuses the statement's cache key instead of walking a
+    fresh copy of it on every execution (for the timeline's UNION that walk cost more
+    than a tenth of the project page). A restricted viewer's criteria are still added at
+    each execution, as for any statement."""
+    return statement.options(access._not_archived).execution_options(include_archived=True)
 
 
 def _read(statement: sa.CompoundSelect, record_id: int) -> list[sa.Row]:
@@ -148,17 +160,20 @@ def _edit_part(object_type: str) -> sa.Select:
 
 def _texts() -> dict[str, str]:
     """The entries' texts, each translated once per timeline (not once per entry) and
-    formatted with `%` below (gettext without variables leaves the placeholders in)."""
+    formatted with `%` below (gettext without variables leaves the placeholders in); the
+    request's translations are looked up once for them all."""
+    gettext = get_translations().ugettext
     return {
-        "meeting_at": _("Meeting at %(where)s"), "meeting": _("Meeting"),
-        "moved": _("Moved from %(old)s to %(new)s"),
-        "entered": _("Entered the pipeline at %(new)s"),
-        "project_moved": _("%(title)s moved to %(stage)s"),
-        "signed": _("Memorandum %(ref)s signed"), "recorded": _("Memorandum %(ref)s recorded"),
-        "follow_up_done": _("Follow-up done"), "follow_up_due": _("Follow-up due"),
-        "done": _("done"),
-        "create": _("Created"), "update": _("Edited"), "archive": _("Archived"),
-        "restore": _("Restored"),
+        "meeting_at": gettext("Meeting at %(where)s"), "meeting": gettext("Meeting"),
+        "moved": gettext("Moved from %(old)s to %(new)s"),
+        "entered": gettext("Entered the pipeline at %(new)s"),
+        "project_moved": gettext("%(title)s moved to %(stage)s"),
+        "signed": gettext("Memorandum %(ref)s signed"),
+        "recorded": gettext("Memorandum %(ref)s recorded"),
+        "follow_up_done": gettext("Follow-up done"), "follow_up_due": gettext("Follow-up due"),
+        "done": gettext("done"),
+        "create": gettext("Created"), "update": gettext("Edited"), "archive": gettext("Archived"),
+        "restore": gettext("Restored"),
     }
 
 
@@ -173,51 +188,59 @@ def _memorandum_entry(t: dict[str, str], memo_id: int, reference: str, title: st
 
 
 def _entries(rows: list[sa.Row], t: dict[str, str]) -> list[TimelineEntry]:
+    # Rows unpacked as tuples (in `_COLUMNS` order): reading each column by name cost more
+    # than making the entry.
     names: dict[int, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
-    for r in rows:
-        if r.kind == "meeting_person":
-            names[r.ref][0].append(r.a)
-        elif r.kind == "meeting_organization":
-            names[r.ref][1].append(r.a)
+    for kind, ref, _at, _date, a, *_rest in rows:
+        if kind == "meeting_person":
+            names[ref][0].append(a)
+        elif kind == "meeting_organization":
+            names[ref][1].append(a)
+    outcomes = {o.value: label(o) for o in MeetingOutcome}
+    meeting_url, project_url = _url_pattern("meetings.detail"), _url_pattern("projects.detail")
+    no_names = ((), ())
     entries = []
-    for r in rows:
-        kind = r.kind
+    append = entries.append
+    for kind, ref, at, day, a, b, state, text, who in rows:
         if kind == "meeting":
-            people, orgs = names.get(r.ref, ((), ()))
-            where = f"{r.a} {r.b}" if r.b else r.a
-            entries.append(TimelineEntry(
-                at=r.at, kind="meeting",
-                title=t["meeting_at"] % {"where": where} if r.a else t["meeting"],
-                detail=r.text, url=record_url("meetings.detail", r.ref),
-                who=", ".join(sorted(people) + sorted(orgs)) or None,
-                badges=[label(MeetingOutcome(r.state))]))
+            people, orgs = names.get(ref, no_names)
+            append(TimelineEntry(
+                at, "meeting",
+                (t["meeting_at"] % {"where": f"{a} {b}" if b else a}) if a else t["meeting"],
+                text, f"{meeting_url[0]}{ref}{meeting_url[1]}",
+                ", ".join(sorted(people) + sorted(orgs)) or None, [outcomes[state]]))
         elif kind == "stage":
-            entries.append(TimelineEntry(
-                at=r.at, kind="stage",
-                title=(t["moved"] % {"old": r.a, "new": r.b} if r.a
-                       else t["entered"] % {"new": r.b}),
-                detail=r.text, who=r.who))
+            append(TimelineEntry(
+                at, "stage",
+                t["moved"] % {"old": a, "new": b} if a else t["entered"] % {"new": b},
+                text, None, who))
         elif kind == "project_stage":
-            entries.append(TimelineEntry(
-                at=r.at, kind="stage", title=t["project_moved"] % {"title": r.a, "stage": r.b},
-                detail=r.text, url=record_url("projects.detail", r.ref)))
+            append(TimelineEntry(
+                at, "stage", t["project_moved"] % {"title": a, "stage": b}, text,
+                f"{project_url[0]}{ref}{project_url[1]}"))
         elif kind == "memorandum":
-            entries.append(_memorandum_entry(t, r.ref, r.a, r.b, MemorandumStatus(r.state),
-                                             r.day, r.at))
+            append(_memorandum_entry(t, ref, a, b, MemorandumStatus(state), day, at))
         elif kind == "follow_up":
-            done = r.state == "done"
-            entries.append(TimelineEntry(
-                at=r.at or _day(r.day), kind="follow_up",
-                title=t["follow_up_done" if done else "follow_up_due"],
-                detail=r.text, who=r.who, badges=[t["done"]] if done else [],
-                date_only=r.at is None))
+            done = state == "done"
+            append(TimelineEntry(
+                at or _day(day), "follow_up", t["follow_up_done" if done else "follow_up_due"],
+                text, None, who, [t["done"]] if done else [], at is None))
         elif kind == "edit":
-            changes = json.loads(r.text) if r.text and r.a == "update" else None
-            entries.append(TimelineEntry(
-                at=r.at, kind="edit", title=t[r.a],
-                detail=", ".join(sorted(changes or {})) if r.a == "update" else None,
-                who=r.who))
+            changes = json.loads(text) if text and a == "update" else None
+            append(TimelineEntry(
+                at, "edit", t[a], ", ".join(sorted(changes or {})) if a == "update" else None,
+                None, who))
     return entries
+
+
+def _url_pattern(endpoint: str) -> tuple[str, str]:
+    """What comes before and after the id in a record's URL (`record_url` once per
+    timeline, not once per entry)."""
+    prefix, _mark, suffix = record_url(endpoint, _MARK).partition(str(_MARK))
+    return prefix, suffix
+
+
+_MARK = 987654321  # no real id
 
 
 def _newest_first(entries: list[TimelineEntry]) -> list[TimelineEntry]:

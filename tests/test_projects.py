@@ -300,6 +300,24 @@ def test_timelines_hold_only_what_an_executive_may_see(
     assert client.get(f"/projects/{hidden.id}").status_code == 404
 
 
+def test_timelines_leave_out_archived_meetings_for_those_who_see_everything(
+        client, db, login_as, make_project, make_organization, make_person, make_meeting):
+    # The timeline statements carry the archived-rows criterion themselves (built once,
+    # reused as they are): staff, for whom the access layer adds nothing, must not see
+    # archived meetings either.
+    org = make_organization(name="Steppe Films")
+    person = make_person(full_name="Aliya Nurlanova")
+    project = make_project(title="Kept deal", parties=[(org, PartyRole.COPRODUCER, None)])
+    for summary, archived_at in (("Live talk", None), ("Archived talk", datetime.now(UTC))):
+        meeting = make_meeting(summary=summary, archived_at=archived_at)
+        meeting.projects, meeting.organizations, meeting.people = [project], [org], [person]
+    db.session.commit()
+    login_as("staff")
+    for url in (f"/projects/{project.id}", f"/organizations/{org.id}", f"/people/{person.id}"):
+        page = client.get(url).get_data(as_text=True)
+        assert "Live talk" in page and "Archived talk" not in page, url
+
+
 def test_next_step_overdue_and_stale_marks(client, db, login_as, make_project):
     make_project(title="Old deal", next_step="Call back", next_step_due=date(2020, 1, 1),
                  last_activity_at=datetime.now(UTC) - timedelta(days=45))
