@@ -241,10 +241,11 @@ def test_project_detail_query_count_does_not_grow_with_data(
             assert client.get(url).status_code == 200
         return counted.n
 
-    # the signed-in user, the project, its parties, its people, the whole timeline with
-    # the memoranda in one statement, the stages of the move form (and SQLite's BEGIN)
+    # the signed-in user, the project, its parties, people and the stages of the move
+    # form in one statement, the whole timeline with the memoranda in one statement (and
+    # SQLite's BEGIN)
     begin = 1 if db.engine.dialect.name == "sqlite" else 0
-    assert detail_queries(2) == detail_queries(20) == 6 + begin
+    assert detail_queries(2) == detail_queries(20) == 4 + begin
 
 
 def test_project_page_shows_its_parties_people_memoranda_and_origin_event(

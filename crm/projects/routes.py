@@ -12,7 +12,7 @@ from crm.pipeline.services import PipelineFilters, filter_choices, filtered_proj
 from crm.projects import bp
 from crm.projects.forms import MoveForm, ProjectForm
 from crm.projects.services import (create_project, list_page_items, move_to_stage, project_page,
-                                   stage_names, update_project)
+                                   update_project)
 
 
 @bp.get("")
@@ -33,13 +33,12 @@ def index():
 @bp.get("/<int:project_id>")
 @login_required
 def detail(project_id):
-    page = project_page(project_id)
+    # The move form, drawn by the template itself (no form object), is for editors only.
+    page = project_page(project_id, with_stages=access.can_edit(current_user))
     if page is None:
         abort(404)
-    # The move form, drawn by the template itself (no form object), is for editors only.
-    stages = stage_names() if access.can_edit(current_user) else []
     return render_template("projects/detail.html", page=page, project=page.project,
-                           stages=stages)
+                           stages=page.stages)
 
 
 @bp.route("/new", methods=["GET", "POST"])

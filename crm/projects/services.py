@@ -13,6 +13,7 @@ import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -24,7 +25,7 @@ from crm.models import (CreditRole, Event, Organization, PartyRole, Person,
                         PipelineStage, Project, ProjectParty, ProjectPerson, ProjectStatus,
                         StageChange, utcnow)
 from crm.reference import is_currency, with_codes_normalized
-from crm.timeline import MemorandumLine, TimelineEntry, project_history
+from crm.timeline import MemorandumLine, TimelineEntry, kept_statement, project_history
 
 STALE_AFTER = timedelta(days=30)
 
@@ -175,13 +176,33 @@ def move_to_stage(project: Project, stage: PipelineStage, note: str | None = Non
 _PROJECT_ID = sa.bindparam("project_id", type_=sa.Integer())
 
 
+class Party(NamedTuple):
+    organization_id: int
+    role: PartyRole
+    share_percent: Decimal | None
+    name: str
+    local_name: str | None
+    country: str | None
+
+
+class Credit(NamedTuple):
+    person_id: int
+    role: CreditRole
+    full_name: str
+    local_name: str | None
+
+
+class StageChoice(NamedTuple):
+    id: int
+    name: str
+
+
 @functools.cache
-def _page_statements() -> tuple[sa.Select, sa.Select, sa.Select]:
-    """What the project page shows, read as rows (no ORM objects: building them and their
-    collections was most of the page's time), each statement through the access layer
-    and built once per process. Parties and credits name their organization or person
-    even once archived (the deal stands): archived rows are not filtered out there."""
-    project = (
+def _project_statement() -> sa.Select:
+    """The project's own columns, read as a row (no ORM object: building objects and
+    their collections was most of the page's time), through the access layer and built
+    once per process."""
+    return kept_statement(
         sa.select(Project.id, Project.title, Project.original_title, Project.logline,
                   Project.format, Project.genre, Project.stage_id, Project.status,
                   Project.budget_amount, Project.budget_currency, Project.next_step,
@@ -192,32 +213,60 @@ def _page_statements() -> tuple[sa.Select, sa.Select, sa.Select]:
         .join(PipelineStage, PipelineStage.id == Project.stage_id)
         .outerjoin(Event, Event.id == Project.origin_event_id)
         .where(Project.id == _PROJECT_ID))
-    parties = (
-        sa.select(ProjectParty.organization_id, ProjectParty.role, ProjectParty.share_percent,
-                  Organization.name, Organization.local_name, Organization.country)
+
+
+@functools.cache
+def _lists_statement(with_stages: bool) -> sa.CompoundSelect:
+    """The page's short lists in one statement (a UNION ALL of light rows): the parties,
+    the people and (`with_stages`, for the move form) the stages in board order. Parties
+    and credits name their organization or person even once archived (the deal stands),
+    hence `include_archived`; none of these tables is restricted by viewer (the project
+    itself is, and is read first), and stages are never archived."""
+    text, number = sa.String(), sa.Integer()
+
+    def part(kind, ref, seq, role, name, local_name=None, country=None, share=None):
+        return sa.select(
+            sa.literal(kind, text).label("kind"), ref.label("ref"), seq.label("seq"),
+            # as text: two enum types in one column would not match on PostgreSQL
+            (sa.cast(role, text) if role is not None else sa.null()).label("role"),
+            name.label("name"),
+            sa.type_coerce(local_name if local_name is not None else sa.null(), text)
+            .label("local_name"),
+            sa.type_coerce(country if country is not None else sa.null(), text).label("country"),
+            sa.type_coerce(share if share is not None else sa.null(),
+                           ProjectParty.share_percent.type).label("share"))
+
+    parts = [
+        part("party", ProjectParty.organization_id, ProjectParty.id, ProjectParty.role,
+             Organization.name, Organization.local_name, Organization.country,
+             ProjectParty.share_percent)
         .join(Organization, Organization.id == ProjectParty.organization_id)
-        .where(ProjectParty.project_id == _PROJECT_ID).order_by(ProjectParty.id)
-        .execution_options(include_archived=True))
-    people = (
-        sa.select(ProjectPerson.person_id, ProjectPerson.role, Person.full_name,
-                  Person.local_name)
+        .where(ProjectParty.project_id == _PROJECT_ID),
+        part("credit", ProjectPerson.person_id, ProjectPerson.id, ProjectPerson.role,
+             Person.full_name, Person.local_name)
         .join(Person, Person.id == ProjectPerson.person_id)
-        .where(ProjectPerson.project_id == _PROJECT_ID).order_by(ProjectPerson.id)
-        .execution_options(include_archived=True))
-    return project, parties, people
+        .where(ProjectPerson.project_id == _PROJECT_ID),
+    ]
+    if with_stages:
+        parts.append(part("stage", PipelineStage.id, PipelineStage.position, None,
+                          PipelineStage.name))
+    union = sa.union_all(*parts)
+    return (union.order_by(union.selected_columns.kind, union.selected_columns.seq)
+            .execution_options(include_archived=True))
 
 
 @dataclass
 class ProjectPage:
     """A project as its page shows it: the project's columns (with `stage_name` and its
     origin event's `event_id`, `event_name`, `event_edition`), its parties, people and
-    memoranda, its timeline."""
+    memoranda, its timeline, and the stages to move it to (empty unless asked for)."""
 
     project: sa.Row
-    parties: list[sa.Row]
-    people: list[sa.Row]
+    parties: list[Party]
+    people: list[Credit]
     memoranda: list[MemorandumLine]
     timeline: list[TimelineEntry]
+    stages: list[StageChoice]
 
     @property
     def warning(self) -> str | None:
@@ -228,18 +277,25 @@ class ProjectPage:
         return is_stale(self.project)
 
 
-def project_page(project_id: int) -> ProjectPage | None:
-    """The project page's content in four statements however much happened on the project;
-    None if there is no such project or the viewer may not see it."""
-    project_statement, parties_statement, people_statement = _page_statements()
+def project_page(project_id: int, *, with_stages: bool = False) -> ProjectPage | None:
+    """The project page's content in three statements however much happened on the
+    project (its row, its short lists, its history); None if there is no such project or
+    the viewer may not see it. `with_stages`: the stages too, for the move form."""
     project_id_param = {"project_id": project_id}
-    project = db.session.execute(project_statement, project_id_param).first()
+    project = db.session.execute(_project_statement(), project_id_param).first()
     if project is None:
         return None
-    parties = db.session.execute(parties_statement, project_id_param).all()
-    people = db.session.execute(people_statement, project_id_param).all()
+    parties, people, stages = [], [], []
+    for kind, ref, _seq, role, name, local_name, country, share in db.session.execute(
+            _lists_statement(with_stages), project_id_param):
+        if kind == "party":
+            parties.append(Party(ref, PartyRole(role), share, name, local_name, country))
+        elif kind == "credit":
+            people.append(Credit(ref, CreditRole(role), name, local_name))
+        else:
+            stages.append(StageChoice(ref, name))
     timeline, memoranda = project_history(project_id)
-    return ProjectPage(project, parties, people, memoranda, timeline)
+    return ProjectPage(project, parties, people, memoranda, timeline, stages)
 
 
 @dataclass
@@ -286,16 +342,6 @@ def list_page_items(project_ids: list[int]) -> list[ProjectListItem]:
         if country and country not in item.countries:
             item.countries.append(country)
     return [items[i] for i in project_ids if i in items]
-
-
-def stage_names() -> list[sa.Row]:
-    """The stages as (id, name) rows in board order: the choices of the move form."""
-    return db.session.execute(_stage_names_statement()).all()
-
-
-@functools.cache
-def _stage_names_statement() -> sa.Select:
-    return sa.select(PipelineStage.id, PipelineStage.name).order_by(PipelineStage.position)
 
 
 def financing_warning(project, parties=None) -> str | None:
