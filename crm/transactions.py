@@ -5,7 +5,9 @@
   response is a success (below 400) and rolls back anything else: a refused, invalid or
   failed request leaves nothing half-written. An exception that escapes a view ends in
   the 500 handler, whose response is rolled back the same way. (Indico's request
-  handlers work like this.)
+  handlers work like this.) On PostgreSQL the transaction begins at the request's first
+  write, its reads before it running on their own (crm.postgresql: the same under READ
+  COMMITTED), so a request that only reads sends neither BEGIN nor COMMIT.
 - **Bookkeeping that must outlast a refusal** goes through `keep_even_if_refused`: a
   denied-access audit entry, a token's or a sign-in's last use. It runs when the request
   ends, after the request's own transaction was committed or rolled back, in a short
