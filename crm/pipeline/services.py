@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from crm import audit, lifecycle
 from crm.errors import ValidationFailed
@@ -191,10 +191,16 @@ def filter_choices(filters: PipelineFilters | None = None) -> dict:
     """What the filter selects offer: the countries of organizations that are party to a
     project, events (id, label). Organizations are typed (with suggestions from the type-ahead), not
     chosen from a list of thousands."""
-    is_party = sa.exists().where(ProjectParty.organization_id == Organization.id)
+    # Each country once, then whether one of its organizations is a party: a probe per
+    # country (a few dozen), where "organizations that are parties" read every party
+    # (PostgreSQL hashed all of them: 3 ms of the board's and the projects list's time).
+    country = (sa.select(Organization.country).where(Organization.country.is_not(None))
+               .distinct().subquery())
+    member = aliased(Organization)
+    has_party = (sa.exists().where(member.country == country.c.country)
+                 .where(ProjectParty.organization_id == member.id))
     countries = db.session.scalars(
-        sa.select(Organization.country).where(Organization.country.is_not(None), is_party)
-        .distinct().order_by(Organization.country)).all()
+        sa.select(country.c.country).where(has_party).order_by(country.c.country)).all()
     events = db.session.execute(sa.select(Event.id, Event.label.label("label"))
                                 .order_by(Event.start_date.desc().nulls_last())).all()
     return {"filter_organization": filter_organization(filters) if filters else None,
