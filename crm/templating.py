@@ -1,34 +1,112 @@
-"""Jinja globals and filters shared by every template."""
+"""Jinja globals and filters shared by every template.
+
+What every page's frame shows (navigation, asset links, the account menu) depends only
+on the URL map, the request's script root, the language and the user's role: its URLs
+are built with `url_for` once per app (and script root), not a score of times per page,
+and its texts come from one look-up of the request's translations per page."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Flask, request, url_for
-from flask_babel import lazy_gettext as _l
+from flask import Flask, current_app, has_request_context, request, url_for
+from flask_babel import get_translations
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from crm import access
 from crm.formatting import format_date, format_datetime
 from crm.links import record_url
 from crm.reference import country_name, label
 
+
+def N_(message: str) -> str:
+    """Marks a message for extraction (Babel's default keywords include N_); it is
+    translated where it is shown."""
+    return message
+
+
 # (endpoint, label) of the navigation bar, in order.
 NAVIGATION = (
-    ("main.dashboard", _l("Dashboard")),
-    ("pipeline.board", _l("Pipeline")),
-    ("projects.index", _l("Projects")),
-    ("meetings.index", _l("Meetings")),
-    ("memoranda.index", _l("Memoranda")),
-    ("organizations.index", _l("Organizations")),
-    ("people.index", _l("People")),
-    ("events.index", _l("Events")),
+    ("main.dashboard", N_("Dashboard")),
+    ("pipeline.board", N_("Pipeline")),
+    ("projects.index", N_("Projects")),
+    ("meetings.index", N_("Meetings")),
+    ("memoranda.index", N_("Memoranda")),
+    ("organizations.index", N_("Organizations")),
+    ("people.index", N_("People")),
+    ("events.index", N_("Events")),
 )
 ADMIN_NAVIGATION = (
-    ("admin.users", _l("Users")),
-    ("admin.archive", _l("Archive")),
-    ("admin.audit_trail", _l("Audit trail")),
-    ("pipeline.stages", _l("Pipeline stages")),
+    ("admin.users", N_("Users")),
+    ("admin.archive", N_("Archive")),
+    ("admin.audit_trail", N_("Audit trail")),
+    ("pipeline.stages", N_("Pipeline stages")),
 )
+# The other pages and files every page's frame links to, by the name base.html uses.
+FRAME_LINKS = {
+    "dashboard": ("main.dashboard", {}),
+    "search": ("main.search", {}),
+    "tokens": ("account.tokens", {}),
+    "api_docs": ("api_docs.openapi_docs", {}),
+    "logout": ("auth.logout", {}),
+    "logout_everywhere": ("auth.logout_everywhere", {}),
+    "crm_css": ("static", {"filename": "crm.css"}),
+    "favicon": ("static", {"filename": "favicon.svg"}),
+    "crm_js": ("static", {"filename": "crm.js"}),
+}
+_FRAME = "crm_page_frame"
+
+
+class _Frame:
+    """The frame's URLs for one script root (and Flask-Bootstrap's tags, which are
+    built from the same URL map and configuration)."""
+
+    def __init__(self, app: Flask, root: str):
+        self.root = root
+        self.links = {name: url_for(endpoint, **values)
+                      for name, (endpoint, values) in FRAME_LINKS.items()}
+        self.navigation = tuple((endpoint.partition(".")[0], url_for(endpoint), text)
+                                for endpoint, text in NAVIGATION)
+        self.admin_navigation = tuple((endpoint.partition(".")[0], url_for(endpoint), text)
+                                      for endpoint, text in ADMIN_NAVIGATION)
+        bootstrap = app.extensions["bootstrap"]
+        self.links["bootstrap_css"] = bootstrap.load_css()
+        self.links["bootstrap_js"] = bootstrap.load_js()
+
+
+def _frame() -> _Frame:
+    # One per app, rebuilt if the script root changes (one kept, not one per root seen:
+    # the root comes with the request).
+    app = current_app._get_current_object()
+    frame = app.extensions.get(_FRAME)
+    if frame is None or frame.root != request.script_root:
+        frame = app.extensions[_FRAME] = _Frame(app, request.script_root)
+    return frame
+
+
+def _page_gettext(translate):
+    """Jinja's new-style `gettext` (as `install_gettext_callables(newstyle=True)` makes
+    it) over one page's translations: Flask-Babel's looks the request's translations up
+    again at each of a page's thirty calls."""
+    @pass_context
+    def gettext(context, string, **variables):
+        text = translate(string)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables  # always a format string, as Jinja's own
+    return gettext
+
+
+def _page_ngettext(translate):
+    @pass_context
+    def ngettext(context, singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        text = translate(singular, plural, num)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+    return ngettext
 
 
 def url_with(**changes) -> str:
@@ -58,10 +136,26 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def _globals():
+        if not has_request_context():  # a template rendered outside a request
+            return {"today": datetime.now(UTC).date(), "can_edit": False,
+                    "can_administer": False}
+        user = current_user._get_current_object()
+        frame = _frame()
+        translations = get_translations()
+        translate = translations.ugettext
+        administers = access.can_administer(user)
         return {
             "today": datetime.now(UTC).date(),
-            "navigation": NAVIGATION,
-            "admin_navigation": ADMIN_NAVIGATION if access.can_administer(current_user) else (),
-            "can_edit": access.can_edit(current_user),
-            "can_administer": access.can_administer(current_user),
+            # (section, URL, label): the item whose section is the page's is active
+            "navigation": [(section, url, translate(text))
+                           for section, url, text in frame.navigation],
+            "admin_navigation": [(section, url, translate(text))
+                                 for section, url, text in frame.admin_navigation]
+            if administers else (),
+            "section": (request.endpoint or "").partition(".")[0],
+            "links": frame.links,
+            "can_edit": access.can_edit(user),
+            "can_administer": administers,
+            "gettext": _page_gettext(translate),
+            "ngettext": _page_ngettext(translations.ungettext),
         }
