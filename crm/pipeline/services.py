@@ -144,16 +144,20 @@ def board(filters: PipelineFilters, cards_per_stage: int = CARDS_PER_STAGE) -> B
         sa.select(PipelineStage.id, PipelineStage.key, PipelineStage.name, counts.c.n)
         .outerjoin(counts, counts.c.stage_id == PipelineStage.id)
         .order_by(PipelineStage.position)).all()
-    newest_first = (Project.last_activity_at.desc(), Project.id.desc())
+    # Each part reads its cards' columns itself: with only their ids, PostgreSQL found the
+    # 120 cards again by hashing all 10,000 projects (3 ms).
     firsts = [
-        sa.select(top.c.id) for top in (
-            filtered_projects(filters, sa.select(Project.id), correlated=True)
-            .where(Project.stage_id == stage.id).order_by(*newest_first)
+        sa.select(*top.c) for top in (
+            filtered_projects(filters, sa.select(*CARD_COLUMNS), correlated=True)
+            .where(Project.stage_id == stage.id)
+            .order_by(Project.last_activity_at.desc(), Project.id.desc())
             .limit(cards_per_stage).subquery()
             for stage in stages if stage.n)]
-    cards = db.session.execute(
-        sa.select(*CARD_COLUMNS).where(Project.id.in_(sa.union_all(*firsts)))
-        .order_by(*newest_first)).all() if firsts else []
+    cards = []
+    if firsts:
+        top = sa.union_all(*firsts).subquery()
+        cards = db.session.execute(
+            sa.select(*top.c).order_by(top.c.last_activity_at.desc(), top.c.id.desc())).all()
     by_stage: dict[int, list[sa.Row]] = {}
     for card in cards:
         by_stage.setdefault(card.stage_id, []).append(card)
