@@ -5,8 +5,12 @@ Process tuning that is not the app's business lives here, not in `create_app`:
 - `post_worker_init`: once a worker has imported the app, everything built so far
   (modules, mappers, the app) lives as long as the process; `gc.freeze()` moves it out of
   the collector's sight so that full collections stop walking it again.
-- `post_request`: a PDF's layout allocates many small objects that are free once it is
-  sent but stay with the process; glibc's `malloc_trim` hands the free pages back.
+- `post_request`: a PDF's layout allocates many small objects, and ReportLab's canvas and
+  document refer to each other, so the whole document (pages, streams, fonts' subsets)
+  stays in memory until the collector's next full pass, long after it was sent. After a
+  PDF, the collector runs (a few ms, after the response is written) and then glibc's
+  `malloc_trim` hands the free pages back: trimming before the document is freed
+  returned almost nothing.
 """
 import ctypes
 import gc
@@ -26,8 +30,12 @@ except (OSError, AttributeError):  # not glibc
 def post_worker_init(worker):
     gc.collect()
     gc.freeze()
+    if _malloc_trim is not None:
+        _malloc_trim(0)  # what importing the app freed
 
 
 def post_request(worker, req, environ, resp):
-    if _malloc_trim is not None and environ.get("PATH_INFO", "").endswith(".pdf"):
-        _malloc_trim(0)
+    if environ.get("PATH_INFO", "").endswith(".pdf"):
+        gc.collect()
+        if _malloc_trim is not None:
+            _malloc_trim(0)
