@@ -20,12 +20,17 @@ one waits for the server process to be scheduled):
   trips), and one that fails having written nothing sends no ROLLBACK: psycopg forgets
   every prepared statement of a connection at each ROLLBACK. Outside a request
   (commands, scripts, tests' fixtures) transactions begin as usual.
+- **A fixed LIMIT is written into the statement** (`fixed_limit`), not sent as a
+  parameter: a prepared statement's generic plan cannot know how many rows `LIMIT $1`
+  keeps, estimates a tenth of the table, and so PostgreSQL plans such a statement anew at
+  every execution (the dashboard's panels, the board's cards: never a generic plan).
 """
 from __future__ import annotations
 
 import functools
 import re
 
+import sqlalchemy as sa
 from flask import has_request_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -47,6 +52,12 @@ def is_plain_read(statement: str) -> bool:
     were named `update` would start the transaction: harmless)."""
     head = statement.lstrip()[:6].upper()
     return head.startswith(("SELECT", "WITH")) and not _NOT_ONLY_READS.search(statement)
+
+
+def fixed_limit(rows: int) -> sa.BindParameter:
+    """`LIMIT rows` written into the SQL when it is executed (the statement itself is still
+    built and cached once): for a constant page or panel size, on every database."""
+    return sa.literal(rows, sa.Integer, literal_execute=True)
 
 
 def configure_postgresql(engine: Engine) -> None:

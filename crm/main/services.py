@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from crm.extensions import db
 from crm.models import (Event, Meeting, Memorandum, Organization, Person, PipelineStage,
                         Project, ProjectStatus, fold, meeting_projects, utcnow)
+from crm.postgresql import fixed_limit
 from crm.projects.services import STALE_AFTER
 
 SEARCH_LIMIT = 20
@@ -52,11 +53,12 @@ def recent_meetings() -> list[RecentMeeting]:
     """The newest meetings with their event and the titles of their projects: two
     statements, whether or not there are meetings (the second finds the same meetings)."""
     newest = (sa.select(Meeting.id).order_by(Meeting.occurred_at.desc(), Meeting.id.desc())
-              .limit(PANEL_ROWS))
+              .limit(fixed_limit(PANEL_ROWS)))
     meetings = db.session.execute(
         sa.select(Meeting.id, Meeting.occurred_at, Meeting.summary, Event.name, Event.edition)
         .outerjoin(Event, Event.id == Meeting.event_id)
-        .order_by(Meeting.occurred_at.desc(), Meeting.id.desc()).limit(PANEL_ROWS)).all()
+        .order_by(Meeting.occurred_at.desc(), Meeting.id.desc())
+        .limit(fixed_limit(PANEL_ROWS))).all()
     titles: dict[int, list[str]] = {}
     for meeting_id, title in db.session.execute(
             sa.select(meeting_projects.c.meeting_id, Project.title)
@@ -78,7 +80,7 @@ def stale_projects() -> list[sa.Row]:
         .join(PipelineStage, PipelineStage.id == Project.stage_id)
         .where(Project.status == ProjectStatus.ACTIVE,
                Project.last_activity_at < utcnow() - STALE_AFTER)
-        .order_by(Project.last_activity_at).limit(PANEL_ROWS)).all()
+        .order_by(Project.last_activity_at).limit(fixed_limit(PANEL_ROWS))).all()
 
 
 def search_everything(q: str) -> dict[str, list]:

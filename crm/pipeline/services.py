@@ -14,6 +14,7 @@ from crm.errors import ValidationFailed
 from crm.extensions import db
 from crm.models import (Event, Meeting, Organization, PipelineStage, Project, ProjectParty,
                         ProjectStatus, StageChange, fold, meeting_projects, parse_id)
+from crm.postgresql import fixed_limit
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,7 @@ def board(filters: PipelineFilters, cards_per_stage: int = CARDS_PER_STAGE) -> B
             filtered_projects(filters, sa.select(*CARD_COLUMNS), correlated=True)
             .where(Project.stage_id == stage.id)
             .order_by(Project.last_activity_at.desc(), Project.id.desc())
-            .limit(cards_per_stage).subquery()
+            .limit(fixed_limit(cards_per_stage)).subquery()
             for stage in stages if stage.n)]
     cards = []
     if firsts:
