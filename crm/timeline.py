@@ -152,7 +152,9 @@ def _edit_part(object_type: str) -> sa.Select:
     return (_part("edit", at=AuditEntry.at, a=AuditEntry.action,
                   text=sa.cast(AuditEntry.changes, sa.Text), who=AuditEntry.actor_email)
             .where(AuditEntry.object_type == object_type, AuditEntry.object_id == _ID,
-                   AuditEntry.action.in_(("create", "update", "archive", "restore")))
+                   # equalities, not IN: an IN list is expanded into the SQL at every execution
+                   sa.or_(*(AuditEntry.action == action
+                            for action in ("create", "update", "archive", "restore"))))
             .order_by(AuditEntry.at.desc()).limit(LIMIT))
 
 
