@@ -29,19 +29,32 @@ CONTENT_SECURITY_POLICY = "; ".join((
     "frame-ancestors 'none'",
 ))
 
+_SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+_HSTS = ("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+
+
 def _secure_headers(response):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    # Each header unless the response set its own, found in one pass over the headers
+    # (a `setdefault` per header walked them all seven times on every response).
+    present = {name.lower() for name in headers.keys()}
+    wanted = _SECURITY_HEADERS
     if current_app.config.get("CRM_ENV") == "production":
-        headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+        wanted += (_HSTS,)
+    for name, value in wanted:
+        if name.lower() not in present:
+            headers.add(name, value)
     if not request.path.startswith("/static/"):
         headers["Cache-Control"] = "no-store"
-        headers.pop("Expires", None)
+        if "expires" in present:
+            headers.pop("Expires", None)
     return response
 
 
