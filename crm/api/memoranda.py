@@ -13,11 +13,9 @@ from crm.api.resources import (archive_method, changed, changing, check_referenc
                                guarded, listing, paginated, read_method, restore_route)
 from crm.api.schemas import (MemorandumCreateSchema, MemorandumPage, MemorandumPatchSchema,
                              MemorandumQuery, MemorandumSchema)
-from crm.memoranda.pdf import MemorandumSummaryPDF
 from crm.memoranda.services import (MemorandumFilters, archive_memorandum, create_memorandum,
                                     find_memoranda, normalize_reference, reference_taken,
                                     suggest_reference, update_memorandum)
-from crm.pdf import send_pdf
 from crm.models import Event, Memorandum, Project, utcnow
 
 TAGS = ["memoranda"]
@@ -112,4 +110,7 @@ def memorandum_summary(obj):
 
     Reference, parties with their signatories, the project with its stage and shares,
     terms, related meetings and stage history (what the caller may see)."""
+    # Imported here: a worker that never sends a PDF never loads ReportLab (10 MB).
+    from crm.memoranda.pdf import MemorandumSummaryPDF
+    from crm.pdf import send_pdf
     return send_pdf(MemorandumSummaryPDF(obj, prepared_for=current_user.name))

@@ -8,8 +8,6 @@ from crm.api.errors import Problem
 from crm.api.projects import pipeline_filters
 from crm.api.resources import documents
 from crm.api.schemas import PipelineQuery
-from crm.pdf import send_pdf
-from crm.reports.pdf import PipelineReportPDF, ReportTooLarge
 
 TAGS = ["reports"]
 
@@ -26,6 +24,9 @@ def pipeline_report(args):
 
     The projects the caller may see, grouped by stage with counts, parties, shares and
     next steps, and a chart; filtered like the projects list (every stage is shown)."""
+    # Imported here: a worker that never sends a PDF never loads ReportLab (10 MB).
+    from crm.pdf import send_pdf
+    from crm.reports.pdf import PipelineReportPDF, ReportTooLarge
     try:
         document = PipelineReportPDF(pipeline_filters(args), prepared_for=current_user.name)
     except ReportTooLarge as too_large:

@@ -10,18 +10,19 @@ from flask import flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from crm import access
-from crm.events.pdf import EventMeetingLogPDF
-from crm.memoranda.pdf import MemorandumSummaryPDF
 from crm.models import Event, Memorandum
-from crm.pdf import send_pdf
 from crm.pipeline.services import PipelineFilters
 from crm.reports import bp
-from crm.reports.pdf import PipelineReportPDF, ReportTooLarge
+
+# The documents (and ReportLab, about 10 MB in a worker) are imported by the views
+# that build them: a worker that never sends a PDF never loads them.
 
 
 @bp.get("/memoranda/<int:memorandum_id>/summary.pdf")
 @login_required
 def memorandum_summary(memorandum_id):
+    from crm.memoranda.pdf import MemorandumSummaryPDF
+    from crm.pdf import send_pdf
     memorandum = access.get_or_404(Memorandum, memorandum_id)
     return send_pdf(MemorandumSummaryPDF(memorandum, prepared_for=current_user.name))
 
@@ -29,6 +30,8 @@ def memorandum_summary(memorandum_id):
 @bp.get("/reports/pipeline.pdf")
 @login_required
 def pipeline():
+    from crm.pdf import send_pdf
+    from crm.reports.pdf import PipelineReportPDF, ReportTooLarge
     filters = PipelineFilters.from_args(request.args)
     try:
         document = PipelineReportPDF(filters, prepared_for=current_user.name)
@@ -41,5 +44,7 @@ def pipeline():
 @bp.get("/events/<int:event_id>/meetings.pdf")
 @login_required
 def event_meetings(event_id):
+    from crm.events.pdf import EventMeetingLogPDF
+    from crm.pdf import send_pdf
     event = access.get_or_404(Event, event_id)
     return send_pdf(EventMeetingLogPDF(event, prepared_for=current_user.name))
