@@ -81,7 +81,15 @@ class _NumberedCanvas(Canvas):
         self._pages: list[dict] = []
 
     def showPage(self):  # noqa: N802 (ReportLab's name)
-        self._pages.append(dict(self.__dict__))
+        state = dict(self.__dict__)
+        # The page's drawing operators (thousands of small strings on a page of a long
+        # table) kept as the one string ReportLab would join them into with newlines when
+        # writing the page: the same bytes, and far less memory while a long document is
+        # built. The furniture drawn in save() starts with saveState(), so none of
+        # ReportLab's peephole merges with the previous operator reaches into this string.
+        if self._code:
+            state["_code"] = ["\n".join(self._code)]
+        self._pages.append(state)
         self._startPage()
 
     def save(self):
