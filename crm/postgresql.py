@@ -9,7 +9,10 @@ one waits for the server process to be scheduled):
   generic plan (`plan_cache_mode` auto: only when that plan is estimated no worse). A
   page's statements recur with every request, so waiting for six executions only delays
   that; a statement seen once (a one-off IN list) is still not prepared, which would cost
-  a round trip of its own. psycopg keeps at most 100 per connection.
+  a round trip of its own. psycopg keeps 100 per connection by default, and counts the
+  executions of as many unprepared ones: one request of every page the benchmark reads
+  sends 101 different statements, so a worker serving them all would keep evicting
+  (a DEALLOCATE round trip each) and re-preparing them. It keeps up to `PREPARED_MAX`.
 - **A request reads outside a transaction until it first writes.** Under READ COMMITTED
   (the default, which the app keeps) every statement of a transaction reads its own
   snapshot anyway, so a plain SELECT run on its own sees what it would have seen inside
@@ -36,6 +39,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 PREPARE_THRESHOLD = 1  # prepared from the second execution on (psycopg's default: 5)
+# Per connection (psycopg's default: 100). Each costs the server process ~100 kB (the 80
+# the benchmark's pages prepare: 8 MB), so at most ~20 MB per connection.
+PREPARED_MAX = 200
 
 _READING = "crm_reading_outside_a_transaction"  # in the connection's info while it does
 # Words that make a SELECT more than a read: a data-modifying WITH, SELECT … INTO, row
@@ -69,6 +75,7 @@ def configure_postgresql(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.prepare_threshold = PREPARE_THRESHOLD
+        dbapi_connection.prepared_max = PREPARED_MAX
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
