@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from reportlab.lib.colors import Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Table, TableStyle
+from reportlab.platypus.tables import LINECOMMANDS, CellStyle
 
 from crm.pdf.fonts import CJK, SANS, SANS_BOLD
 from crm.pdf.styles import (BODY_LEADING, BODY_SIZE, FRAME_HEIGHT, HEADER_FILL, INK, MUTED, RULE,
@@ -231,15 +232,49 @@ def cell(value, width: float):
     return TextCell([Line(text)])
 
 
+# Style commands that ReportLab applies to each cell's CellStyle (the others draw lines
+# and backgrounds or span cells).
+_NOT_CELL_STYLE = {"BACKGROUND", "ROWBACKGROUNDS", "COLBACKGROUNDS", "SPAN", "NOSPLIT",
+                   "ROUNDEDCORNERS", *LINECOMMANDS}
+
+
 class DocumentTable(Table):
     """A table that splits between rows, and inside a row only when the table holds a
     row taller than a whole page (a very long note), which then starts right after the
     rows before it. ReportLab's in-row splitting, always on, would also fill the foot
-    of a page with a repeated header row and a sliver of the next row."""
+    of a page with a repeated header row and a sliver of the next row.
+
+    ReportLab gives every cell a CellStyle of its own (about 200 bytes: 1 MB for the
+    pipeline report's 5,000 cells, alive until the document is written). Our tables style
+    whole columns of the header rows or of the other rows, so the cells of one column
+    share one CellStyle for the header rows and one for the others; a command for part
+    of a column would style the whole column, so `_addCommand` refuses it."""
 
     def __init__(self, data, *, long: bool = False, **kwargs) -> None:
         kwargs.setdefault("longTableOptimize", 1 if long else None)
+        # Parts of a split table come with their CellStyles (ReportLab's split passes them).
+        self._shared_styles = "cellStyles" not in kwargs and bool(data)
+        if self._shared_styles:
+            header_rows = kwargs.get("repeatRows", 0)
+            header = [CellStyle(f"header {j}") for j in range(len(data[0]))]
+            body = [CellStyle(f"column {j}") for j in range(len(data[0]))]
+            kwargs["cellStyles"] = [header if i < header_rows else body
+                                    for i in range(len(data))]
         super().__init__(data, **kwargs)
+
+    def _addCommand(self, cmd):  # noqa: N802 (ReportLab's name)
+        if self._shared_styles and cmd[0] not in _NOT_CELL_STYLE:
+            (sc, sr), (ec, er) = cmd[1:3]
+            if isinstance(sr, str) or isinstance(er, str):
+                raise ValueError(f"{cmd!r}: DocumentTable styles whole columns only")
+            _sc, _ec, sr, er = self.normCellRange(sc, ec, sr, er)
+            last, header = self._nrows - 1, self.repeatRows
+            # In-row splitting moves a MIDDLE cell's padding: it would move the column's.
+            if (sr, er) not in ((0, last), (0, header - 1), (header, last)) or \
+                    (cmd[0] == "VALIGN" and cmd[3] == "MIDDLE"):
+                raise ValueError(f"{cmd!r}: DocumentTable styles whole columns of the header "
+                                 "rows or of the other rows only")
+        super()._addCommand(cmd)
 
     def split(self, availWidth, availHeight):  # noqa: N803 (ReportLab's names)
         self._calc(availWidth, availHeight)
