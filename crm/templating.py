@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from flask import Flask, current_app, has_request_context, request, url_for
 from flask_babel import get_translations
 from flask_login import current_user
-from jinja2 import pass_context
+from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 from crm import access
@@ -88,22 +88,24 @@ def _frame() -> _Frame:
 def _page_gettext(translate):
     """Jinja's new-style `gettext` (as `install_gettext_callables(newstyle=True)` makes
     it) over one page's translations: Flask-Babel's looks the request's translations up
-    again at each of a page's thirty calls."""
-    @pass_context
-    def gettext(context, string, **variables):
+    again at each of a page's thirty calls. It takes the evaluation context, not the
+    context: Jinja copies the context for a function that takes it in a block with
+    variables of its own."""
+    @pass_eval_context
+    def gettext(eval_ctx, string, **variables):
         text = translate(string)
-        if context.eval_ctx.autoescape:
+        if eval_ctx.autoescape:
             text = Markup(text)
         return text % variables  # always a format string, as Jinja's own
     return gettext
 
 
 def _page_ngettext(translate):
-    @pass_context
-    def ngettext(context, singular, plural, num, **variables):
+    @pass_eval_context
+    def ngettext(eval_ctx, singular, plural, num, **variables):
         variables.setdefault("num", num)
         text = translate(singular, plural, num)
-        if context.eval_ctx.autoescape:
+        if eval_ctx.autoescape:
             text = Markup(text)
         return text % variables
     return ngettext
@@ -143,6 +145,7 @@ def register_template_helpers(app: Flask) -> None:
         frame = _frame()
         translations = get_translations()
         translate = translations.ugettext
+        gettext = _page_gettext(translate)
         administers = access.can_administer(user)
         return {
             "today": datetime.now(UTC).date(),
@@ -156,6 +159,7 @@ def register_template_helpers(app: Flask) -> None:
             "links": frame.links,
             "can_edit": access.can_edit(user),
             "can_administer": administers,
-            "gettext": _page_gettext(translate),
+            # `_` too: Jinja's own `_` finds `gettext` through the context at every call
+            "_": gettext, "gettext": gettext,
             "ngettext": _page_ngettext(translations.ungettext),
         }
