@@ -11,6 +11,11 @@ Process tuning that is not the app's business lives here, not in `create_app`:
   PDF, the collector runs (a few ms, after the response is written) and then glibc's
   `malloc_trim` hands the free pages back: trimming before the document is freed
   returned almost nothing.
+- glibc's threshold for serving an allocation with its own mapping starts at 128 KB but
+  rises to the size of each such block freed (the font files read when registering them,
+  4 MB): afterwards, PDFs' large buffers came from the heap and stayed there, scattered.
+  `post_worker_init` fixes it at 128 KB, so such buffers go back to the system when freed
+  (about 3 MB less per worker after the benchmark's tour).
 """
 import ctypes
 import gc
@@ -21,13 +26,17 @@ workers = int(os.environ.get("CRM_WORKERS", "2"))
 worker_class = "sync"
 accesslog = os.environ.get("CRM_ACCESS_LOG")  # unset: no access log
 
+M_MMAP_THRESHOLD = -3  # mallopt's parameter (malloc.h)
 try:
-    _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
+    _libc = ctypes.CDLL("libc.so.6")
+    _malloc_trim, _mallopt = _libc.malloc_trim, _libc.mallopt
 except (OSError, AttributeError):  # not glibc
-    _malloc_trim = None
+    _malloc_trim = _mallopt = None
 
 
 def post_worker_init(worker):
+    if _mallopt is not None:
+        _mallopt(M_MMAP_THRESHOLD, 128 * 1024)
     gc.collect()
     gc.freeze()
     if _malloc_trim is not None:
