@@ -75,3 +75,8 @@ def test_a_table_refuses_to_style_part_of_a_column(command):
         table.setStyle([command])
     table.setStyle([("TEXTCOLOR", (1, 1), (1, -1), tables.MUTED),  # body rows of a column
                     ("LINEBELOW", (0, 2), (-1, 2), 1, tables.RULE)])  # lines: any cells
+
+
+def test_widths_are_remembered_for_one_document_only(app):
+    _render(app)
+    assert tables._widths == {}  # not one entry per word ever laid out in the worker

@@ -23,7 +23,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph, SimpleDocTemp
 from crm.pdf.fonts import CJK, SANS, SANS_BOLD, register_fonts
 from crm.formatting import format_datetime
 from crm.pdf.styles import INK, MARGIN, MUTED, RULE, TOP_MARGIN, styles
-from crm.pdf.tables import HeadedTable
+from crm.pdf.tables import HeadedTable, forget_widths
 from crm.pdf.text import clean, markup, script_runs
 
 # Streams (pages, font subsets) are written as compressed binary, not ASCII85 text:
@@ -222,6 +222,9 @@ class PDFDocument:
     def render(self) -> bytes:
         """The PDF file, built in memory."""
         buffer = io.BytesIO()
-        self.doc_template(buffer).build(
-            self.story(), canvasmaker=functools.partial(_NumberedCanvas, document=self))
+        try:
+            self.doc_template(buffer).build(
+                self.story(), canvasmaker=functools.partial(_NumberedCanvas, document=self))
+        finally:
+            forget_widths()
         return buffer.getvalue()

@@ -105,14 +105,19 @@ _widths: dict[tuple[str, str, float], float] = {}
 
 
 def _width(text: str, font: str, size: float) -> float:
-    """stringWidth, remembered: the same words and names recur in every row."""
+    """stringWidth, remembered while one document is laid out (`forget_widths`): the same
+    words and names recur in every row."""
     key = (text, font, size)
     width = _widths.get(key)
     if width is None:
-        if len(_widths) > 100_000:
-            _widths.clear()
         width = _widths[key] = stringWidth(text, font, size)
     return width
+
+
+def forget_widths() -> None:
+    """Drop the widths remembered for a document once it is built: kept across documents,
+    they grew with every word ever laid out (up to 100,000, 20 MB, per worker)."""
+    _widths.clear()
 
 
 def _pieces(word: str, font: str) -> list[tuple[str, str]]:
