@@ -150,6 +150,17 @@ _not_archived = with_loader_criteria(
     include_aliases=True, propagate_to_loaders=False)
 
 
+def built_once(statement):
+    """A statement built once per process and executed many times (a page's fixed
+    reads), with the archived-rows criterion put in once here instead of at every
+    execution (`include_archived` tells `_restrict_queries` it is there already). For a
+    viewer who sees everything nothing else is added, so SQLAlchemy reuses the
+    statement's cache key instead of walking a fresh copy of it on each execution (for
+    the timeline's UNION that walk cost a tenth of the project page). A restricted
+    viewer's criteria are still added at each execution, as for any statement."""
+    return statement.options(_not_archived).execution_options(include_archived=True)
+
+
 # The look-up of the signed-in user on every request: users and their sign-ins are
 # neither restricted by viewer nor archivable, and it runs before the viewer is known, so
 # the (empty) criteria are not attached; that was a fifth of the cost of a cheap request.

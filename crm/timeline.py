@@ -81,19 +81,8 @@ def _part(kind: str, **columns) -> sa.Select:
 
 def _union(parts: list[sa.Select]) -> sa.CompoundSelect:
     """The parts in one statement (each a subquery, so that each keeps its ORDER BY and
-    LIMIT on every database), kept for the process (`kept_statement`)."""
-    return kept_statement(sa.union_all(*(sa.select(p.subquery()) for p in parts)))
-
-
-def kept_statement(statement):
-    """A statement built once per process, made to be reused as it is: with the access
-    layer's archived-rows criterion already in it (and `include_archived`, so that the
-    layer does not add it again). The layer then adds nothing for a viewer who sees
-    everything, and SQLAlchemy reuses the statement's cache key instead of walking a
-    fresh copy of it on every execution (for the timeline's UNION that walk cost more
-    than a tenth of the project page). A restricted viewer's criteria are still added at
-    each execution, as for any statement."""
-    return statement.options(access._not_archived).execution_options(include_archived=True)
+    LIMIT on every database), built once per process (`access.built_once`)."""
+    return access.built_once(sa.union_all(*(sa.select(p.subquery()) for p in parts)))
 
 
 def _read(statement: sa.CompoundSelect, record_id: int) -> list[sa.Row]:

@@ -18,14 +18,14 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from crm import audit, lifecycle
+from crm import access, audit, lifecycle
 from crm.errors import ValidationFailed
 from crm.extensions import db
 from crm.models import (CreditRole, Event, Organization, PartyRole, Person,
                         PipelineStage, Project, ProjectParty, ProjectPerson, ProjectStatus,
                         StageChange, utcnow)
 from crm.reference import is_currency, with_codes_normalized
-from crm.timeline import MemorandumLine, TimelineEntry, kept_statement, project_history
+from crm.timeline import MemorandumLine, TimelineEntry, project_history
 
 STALE_AFTER = timedelta(days=30)
 
@@ -202,7 +202,7 @@ def _project_statement() -> sa.Select:
     """The project's own columns, read as a row (no ORM object: building objects and
     their collections was most of the page's time), through the access layer and built
     once per process."""
-    return kept_statement(
+    return access.built_once(
         sa.select(Project.id, Project.title, Project.original_title, Project.logline,
                   Project.format, Project.genre, Project.stage_id, Project.status,
                   Project.budget_amount, Project.budget_currency, Project.next_step,
