@@ -206,14 +206,17 @@ editor_required = _requiring(can_edit)
 admin_required = _requiring(can_administer)
 
 
-def get_or_404(model, ident, *, include_archived: bool = False):
+def get_or_404(model, ident, *, include_archived: bool = False, details=None):
     """Load one visible row by primary key; 404 if it does not exist, is archived (unless
-    asked for) or is not visible to the current viewer (never reveal existence)."""
+    asked for) or is not visible to the current viewer (never reveal existence).
+    `details(statement)` may add loader options (what the caller shows of the row)."""
     ident = parse_id(ident)
     if ident is None:
         abort(404)
     stmt = sa.select(model).where(model.id == ident).execution_options(
         include_archived=include_archived)
+    if details is not None:
+        stmt = details(stmt)
     obj = db.session.scalars(stmt).first()
     if obj is None:
         abort(404)

@@ -1,5 +1,7 @@
 """The organization, person, list and search pages cost the same number of SQL statements
 however much data there is (festival scale has thousands of each)."""
+import re
+
 from crm.models import PartyRole, PersonRole
 from tests.conftest import PASSWORD, post_form, recorded_statements
 
@@ -95,3 +97,43 @@ def test_organization_page_counts_only_the_projects_the_viewer_may_see(
     page = executive.get(f"/organizations/{org.id}").get_data(as_text=True)
     assert '<span class="badge rounded-pill text-bg-light border">1</span>' in page
     assert "Shared" in page and "Ours alone" not in page
+
+
+def test_an_api_project_costs_the_same_statements_however_many_stages_it_went_through(
+        client, db, make_user, make_project, api_headers):
+    """Its stage history's stages come with it (they were loaded one stage at a time)."""
+    from crm.projects.services import move_to_stage
+    from tests.conftest import stage
+    headers = api_headers(make_user("staff"))
+    project = make_project()
+
+    def read() -> list[str]:
+        url = f"/api/v1/projects/{project.id}"
+        client.get(url, headers=headers)
+        with recorded_statements() as seen:
+            assert client.get(url, headers=headers).status_code == 200
+        return seen
+
+    move_to_stage(project, stage("contacted"))
+    db.session.commit()
+    one_move = read()
+    for key in ("negotiating", "mou_signed", "development", "financing", "shooting"):
+        move_to_stage(project, stage(key))
+        db.session.commit()
+    assert len(read()) == len(one_move)
+
+
+def test_the_meeting_form_costs_the_same_statements_with_or_without_an_event_on(
+        client, login_as, make_event):
+    from datetime import date, timedelta
+    login_as("staff")
+    today = date.today()
+    make_event(name="Cannes", edition=today.year - 1, start_date=today - timedelta(days=300),
+               end_date=today - timedelta(days=290))
+    none_running = statements(client, "/meetings/new")
+    almaty = make_event(name="Almaty", edition=today.year, start_date=today - timedelta(days=1),
+                        end_date=today + timedelta(days=3))
+    page = client.get("/meetings/new").get_data(as_text=True)
+    assert len(statements(client, "/meetings/new")) == len(none_running)
+    selected = re.search(r'<option selected value="(\d+)"', page)
+    assert selected and int(selected.group(1)) == almaty.id  # the one running today

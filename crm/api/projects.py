@@ -86,7 +86,8 @@ class Projects(MethodView):
 @bp.route("/projects/<int:id>", endpoint="project", tags=TAGS)
 class ProjectItem(MethodView):
     get = read_method(Project, ProjectSchema,
-                      "Read a project, with its parties, people and stage history")
+                      "Read a project, with its parties, people and stage history",
+                      details=with_api_details)
 
     @changing(Project, ProjectSchema, ProjectPatchSchema)
     def patch(self, data, obj):

@@ -55,11 +55,12 @@ def documents(*statuses: int):
     return decorator
 
 
-def load(model, ident: int, *, include_archived: bool = False):
-    """The visible record with this id, else 404 (never 403: existence is not revealed)."""
+def load(model, ident: int, *, include_archived: bool = False, details=None):
+    """The visible record with this id, else 404 (never 403: existence is not revealed);
+    `details` adds loader options to its statement (what its JSON shows, loaded at once)."""
     if not 0 < ident <= ID_MAX:
         abort(404)
-    return access.get_or_404(model, ident, include_archived=include_archived)
+    return access.get_or_404(model, ident, include_archived=include_archived, details=details)
 
 
 def require(check: Callable[[object], bool]) -> None:
@@ -68,7 +69,7 @@ def require(check: Callable[[object], bool]) -> None:
 
 
 def guarded(model=None, *, may: Callable[[object], bool] | None = None,
-            include_archived: bool = False, version_required: bool = False):
+            include_archived: bool = False, version_required: bool = False, details=None):
     """Before the body is parsed: load the record named by the URL's `id` (404) and pass it
     as `obj`, check the role (403), and when `version_required`, check that a version was
     sent at all (428)."""
@@ -76,7 +77,8 @@ def guarded(model=None, *, may: Callable[[object], bool] | None = None,
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
             if model is not None:
-                kwargs["obj"] = load(model, kwargs.pop("id"), include_archived=include_archived)
+                kwargs["obj"] = load(model, kwargs.pop("id"), include_archived=include_archived,
+                                     details=details)
             if may is not None:
                 require(may)
             if version_required and not _version_sent():
@@ -97,21 +99,23 @@ def listing(query_schema, page_schema):
     return decorator
 
 
-def reading(model, schema):
-    """A GET of one record (404 unless the caller may see it), with its ETag."""
+def reading(model, schema, details=None):
+    """A GET of one record (404 unless the caller may see it), with its ETag; `details`:
+    see `load`."""
     def decorator(view):
-        view = guarded(model)(view)
+        view = guarded(model, details=details)(view)
         view = documents(404)(view)
         return bp.response(200, schema, headers=ETAG)(view)
     return decorator
 
 
-def read_method(model, schema, doc: str):
-    """A record view's GET that shows the record as it is; `doc` is its OpenAPI summary."""
+def read_method(model, schema, doc: str, details=None):
+    """A record view's GET that shows the record as it is; `doc` is its OpenAPI summary;
+    `details`: see `load`."""
     def get(self, obj):
         return one(obj)
     get.__doc__ = doc
-    return reading(model, schema)(get)
+    return reading(model, schema, details)(get)
 
 
 def creating(schema, body_schema, *statuses: int):

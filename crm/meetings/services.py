@@ -31,7 +31,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from crm import lifecycle
 from crm.errors import ValidationFailed
-from crm.events.services import ongoing_event
 from crm.extensions import db
 from crm.lookup.services import MAX_NAMES, records_by_ids, unique_in_order, visible_ids
 from crm.models import (Event, FollowUp, Meeting, MeetingOutcome, Organization,
@@ -68,9 +67,11 @@ def meeting_for_page(meeting_id: int) -> Meeting | None:
 def default_event(today: date) -> Event | None:
     """The event a meeting logged today most likely belongs to: the one running today,
     else the one that started most recently."""
-    return ongoing_event(today) or db.session.scalars(
+    running = sa.and_(Event.end_date.is_not(None), Event.end_date >= today)
+    return db.session.scalars(  # one statement, whichever it finds
         sa.select(Event).where(Event.start_date <= today)
-        .order_by(Event.start_date.desc(), Event.id.desc()).limit(1)).first()
+        .order_by(sa.case((running, 0), else_=1), Event.start_date.desc(), Event.id.desc())
+        .limit(1)).first()
 
 
 def event_choices() -> list[sa.Row]:
