@@ -10,6 +10,7 @@ PostgreSQL; and .html for pyinstrument's viewer).
 """
 from __future__ import annotations
 
+import gc
 import re
 import sys
 import time
@@ -52,6 +53,8 @@ def profile_cases(scale: str, url: str, names: list[str], *, repeat: int = 5, lo
         timer = StatementTimer(db.engine)
     client = app.test_client()
     sign_in(client)
+    gc.collect()  # as bench.measure and gunicorn.conf.py's post_worker_init: the app's
+    gc.freeze()   # own objects are not what a request's collections should walk
     wanted = {c.name: c for c in cases(picks, api_token=token)}
     written = []
     for name in names:

@@ -15,7 +15,7 @@ from crm.errors import ValidationFailed
 from crm.extensions import db as _db
 from crm.memoranda import services
 from crm.models import (Attachment, AuditEntry, Memorandum, MemorandumParty, MemorandumStatus,
-                        MemorandumTerm, utcnow)
+                        MemorandumTerm, PartyRole, utcnow)
 from werkzeug.test import EnvironBuilder
 
 from tests.conftest import csrf_token_from, post_form
@@ -558,6 +558,24 @@ def test_an_executive_sees_only_their_organizations_memoranda(app, client, login
     assert client.get(f"/memoranda/{hidden.id}/attachments/{secret.id}").status_code == 404
     assert client.get(f"/memoranda/{hidden.id}/edit").status_code == 404
     assert client.get(f"/memoranda/{theirs.id}/edit").status_code == 403
+
+
+def test_the_list_names_a_project_only_to_those_who_may_see_it(client, login_as, orgs,
+                                                               make_memorandum, make_project):
+    """The list reads plain rows, not records: the project's title still comes through the
+    access layer (an executive whose studio is party to the memorandum but not to its
+    project sees the memorandum without it)."""
+    project = make_project(title="The Composer", parties=[(orgs["kf"], PartyRole.MAJORITY_COPRODUCER, 60),
+                                                          (orgs["other"], PartyRole.MINORITY_COPRODUCER, 40)])
+    make_memorandum(parties=[orgs["kf"], orgs["tnc"]], project=project,
+                    title="Distribution memorandum")
+    login_as("executive", organization=orgs["kf"])
+    assert "Project: The Composer" in client.get("/memoranda").get_data(as_text=True)
+    post_form(client, "/logout", {}, page="/memoranda")
+    login_as("executive", organization=orgs["tnc"])
+    listing = client.get("/memoranda").get_data(as_text=True)
+    assert "Distribution memorandum" in listing
+    assert "The Composer" not in listing
 
 
 def test_an_executive_may_look_but_not_change(client, login_as, make_memorandum, orgs):

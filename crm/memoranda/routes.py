@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm import access
+from crm.crud import page_of
 from crm.extensions import db
 from crm.forms import submit
 from crm.memoranda import bp
@@ -19,8 +20,8 @@ from crm.memoranda.forms import (BLANK_PARTY_ROWS, BLANK_TERM_ROWS, AttachmentFo
 from crm.memoranda.services import (MemorandumFilters, add_attachment, archive_memorandum,
                                     attachment_path, change_status, create_memorandum,
                                     download_name, expiry_state, file_kind, filter_options,
-                                    find_memoranda, load_for_detail, next_statuses,
-                                    suggest_reference, update_memorandum)
+                                    list_rows, load_for_detail, memorandum_ids,
+                                    next_statuses, suggest_reference, update_memorandum)
 from crm.models import (Attachment, Memorandum, MemorandumKind, MemorandumParty,
                         MemorandumStatus, Organization, Project, parse_id, utcnow)
 from crm.reference import label
@@ -75,9 +76,8 @@ def index():
         expiring=args.get("expiring") == "1",
         organization=args.get("organization", "").strip()[:200] or None,
         project=args.get("project", "").strip()[:200] or None)
-    page = db.paginate(find_memoranda(filters, today=_today()),
-                       per_page=current_app.config["PER_PAGE"], max_per_page=100)
-    return render_template("memoranda/index.html", page=page, filters=filters,
+    page, rows = page_of(memorandum_ids(filters, today=_today()), list_rows)
+    return render_template("memoranda/index.html", page=page, rows=rows, filters=filters,
                            statuses=list(MemorandumStatus), kinds=list(MemorandumKind),
                            options=filter_options(filters))
 
