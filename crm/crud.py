@@ -18,12 +18,13 @@ import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from flask_sqlalchemy.pagination import Pagination
+from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from flask_wtf import FlaskForm
 
 from crm import access, lifecycle
 from crm.extensions import db
 from crm.forms import submit
+from crm.postgresql import fixed_limit
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,27 @@ def list_filters(**choices) -> dict:
     return filters
 
 
+def paginate(select: sa.Select, *, page: int | None = None, per_page: int | None = None,
+             max_per_page: int = 100, error_out: bool = True) -> Pagination:
+    """`db.paginate` (the page and its size from the arguments, else from `?page=` and
+    `?per_page=`), with the page's LIMIT and OFFSET written into the SQL (`fixed_limit`).
+    Sent as parameters they kept PostgreSQL from ever settling on a generic plan: it
+    planned every list's page query anew at every request."""
+    return _FixedPage(select=select, session=db.session(), page=page,
+                      per_page=per_page or current_app.config["PER_PAGE"],
+                      max_per_page=max_per_page, error_out=error_out, count=True)
+
+
+class _FixedPage(SelectPagination):
+    def _query_items(self) -> list:
+        select = self._query_args["select"].limit(fixed_limit(self.per_page))
+        if self._query_offset:
+            select = select.offset(fixed_limit(self._query_offset))
+        return list(self._query_args["session"].execute(select).unique().scalars())
+
+
 def page_of(ids: sa.Select, rows: Callable[[list[int]], list]) -> tuple[Pagination, list]:
     """One page of a list: the page is chosen on ids (`ids`, in the list's order; a deep
     page then skips index entries, not whole rows), then `rows(ids)` reads what it shows."""
-    page = db.paginate(ids, per_page=current_app.config["PER_PAGE"], max_per_page=100)
+    page = paginate(ids)
     return page, rows(page.items) if page.items else []

@@ -29,6 +29,7 @@ from crm.models import (AuditEntry, Event, FollowUp, Meeting, MeetingOutcome, Me
                         meeting_people, meeting_projects)
 from crm.models.base import UTCDateTime
 from crm.reference import label
+from crm.postgresql import fixed_limit
 
 LIMIT = 60
 
@@ -99,7 +100,8 @@ def _meeting_parts(meeting_ids: sa.Select, *, follow_ups: bool) -> list[sa.Selec
     # with their notes, and again for their people and for their organizations.
     recent = sa.select(
         sa.select(Meeting.id).where(Meeting.id.in_(meeting_ids))
-        .order_by(Meeting.occurred_at.desc()).limit(LIMIT).cte("recent_meetings").c.id)
+        .order_by(Meeting.occurred_at.desc()).limit(fixed_limit(LIMIT))
+        .cte("recent_meetings").c.id)
     owner = aliased(User)
     parts = [
         _part("meeting", ref=Meeting.id, at=Meeting.occurred_at, a=Event.name,
@@ -125,7 +127,7 @@ def _meeting_parts(meeting_ids: sa.Select, *, follow_ups: bool) -> list[sa.Selec
             .join(Meeting, Meeting.id == FollowUp.meeting_id)
             .outerjoin(owner, owner.id == FollowUp.owner_id)
             .where(FollowUp.meeting_id.in_(meeting_ids))
-            .order_by(FollowUp.id.desc()).limit(LIMIT))
+            .order_by(FollowUp.id.desc()).limit(fixed_limit(LIMIT)))
     return parts
 
 
@@ -134,7 +136,8 @@ def _memorandum_part(memorandum_ids: sa.Select, limit: int | None = LIMIT) -> sa
                   day=Memorandum.signed_on, a=Memorandum.reference, b=Memorandum.title,
                   state=Memorandum.status)
             .where(Memorandum.id.in_(memorandum_ids))
-            .order_by(Memorandum.created_at.desc()).limit(limit))
+            .order_by(Memorandum.created_at.desc())
+            .limit(None if limit is None else fixed_limit(limit)))
 
 
 def _edit_part(object_type: str) -> sa.Select:
@@ -144,7 +147,7 @@ def _edit_part(object_type: str) -> sa.Select:
                    # equalities, not IN: an IN list is expanded into the SQL at every execution
                    sa.or_(*(AuditEntry.action == action
                             for action in ("create", "update", "archive", "restore"))))
-            .order_by(AuditEntry.at.desc()).limit(LIMIT))
+            .order_by(AuditEntry.at.desc()).limit(fixed_limit(LIMIT)))
 
 
 # --- rows to entries ---------------------------------------------------------------------
@@ -257,7 +260,7 @@ def _project_statement() -> sa.CompoundSelect:
         .outerjoin(old, old.id == StageChange.from_stage_id)
         .outerjoin(mover, mover.id == StageChange.changed_by_id)
         .where(StageChange.project_id == _ID)
-        .order_by(StageChange.changed_at.desc()).limit(LIMIT),
+        .order_by(StageChange.changed_at.desc()).limit(fixed_limit(LIMIT)),
         *_meeting_parts(in_project, follow_ups=True),
         _edit_part("Project"),
         # every memorandum (a project has a few): the page lists them all
@@ -311,7 +314,7 @@ def _organization_statement() -> sa.CompoundSelect:
         .join(to_stage, to_stage.id == StageChange.to_stage_id)
         .where(StageChange.project_id.in_(sa.select(ProjectParty.project_id).where(
             ProjectParty.organization_id == _ID)))
-        .order_by(StageChange.changed_at.desc()).limit(LIMIT),
+        .order_by(StageChange.changed_at.desc()).limit(fixed_limit(LIMIT)),
         _edit_part("Organization")])
 
 

@@ -7,7 +7,7 @@ from crm.admin import bp
 from crm.admin.forms import UserForm
 from crm.admin.services import (ARCHIVABLE, all_users, archived, audit_entries,
                                 audit_filter_choices, create_user, update_user)
-from crm.extensions import db
+from crm.crud import paginate
 from crm.forms import submit
 from crm.models import User
 
@@ -66,7 +66,7 @@ def restore(kind, object_id):
 @bp.get("/audit")
 def audit_trail():
     """The audit trail, newest first, filtered by who, what and when."""
-    page = db.paginate(audit_entries(request.args), per_page=50, max_per_page=200)
+    page = paginate(audit_entries(request.args), per_page=50, max_per_page=200)
     actions, types = audit_filter_choices()
     return render_template("admin/audit.html", page=page, actions=actions, types=types,
                            args=request.args)

@@ -18,6 +18,7 @@ from crm import access, lifecycle
 from crm.api import bp
 from crm.api.errors import Problem
 from crm.api.schemas import ID_MAX, PER_PAGE_MAX
+from crm.crud import paginate
 from crm.errors import StaleObject, ValidationFailed
 from crm.extensions import db
 from crm.models import parse_id
@@ -234,8 +235,8 @@ def no_content() -> Response:
 
 
 def paginated(stmt, args: dict) -> dict:
-    page = db.paginate(stmt, page=args["page"], per_page=args["per_page"],
-                       max_per_page=PER_PAGE_MAX, error_out=False)
+    page = paginate(stmt, page=args["page"], per_page=args["per_page"],
+                    max_per_page=PER_PAGE_MAX, error_out=False)
     return {"items": page.items, "page": page.page, "per_page": page.per_page,
             "total": page.total}
 

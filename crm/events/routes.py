@@ -1,12 +1,11 @@
-from flask import current_app, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from crm.crud import RecordPages, list_filters
+from crm.crud import RecordPages, list_filters, paginate
 from crm.events import bp
 from crm.events.forms import EventForm
 from crm.events.services import create_event, find_events, update_event
-from crm.extensions import db
 from crm.models import Event, parse_id
 
 
@@ -16,8 +15,7 @@ def index():
     filters = list_filters()
     year = parse_id(request.args.get("year"))
     year = year if year and 1900 <= year <= 2200 else None
-    page = db.paginate(find_events(**filters, year=year),
-                       per_page=current_app.config["PER_PAGE"], max_per_page=100)
+    page = paginate(find_events(**filters, year=year))
     return render_template("events/index.html", page=page, year=year, **filters)
 
 

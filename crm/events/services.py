@@ -11,6 +11,7 @@ from crm.errors import ValidationFailed
 from crm.extensions import db
 from crm.models import Event
 from crm.reference import is_country, with_codes_normalized
+from crm.postgresql import fixed_limit
 
 
 def edition_taken(name: str | None, edition: int | None, event: Event | None = None) -> bool:
@@ -63,4 +64,4 @@ def ongoing_event(today: date) -> Event | None:
     """The event running today (the one a meeting at the stand most likely belongs to)."""
     return db.session.scalars(
         sa.select(Event).where(Event.start_date <= today, Event.end_date >= today)
-        .order_by(Event.start_date.desc()).limit(1)).first()
+        .order_by(Event.start_date.desc()).limit(fixed_limit(1))).first()

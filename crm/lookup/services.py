@@ -22,6 +22,7 @@ from crm.extensions import db
 from crm.models import (Event, Organization, OrganizationAlias, Person, PipelineStage, Project,
                         fold)
 from crm.reference import label
+from crm.postgresql import fixed_limit
 
 LOOKUP_LIMIT = 10
 MAX_NAMES = 50  # names resolved from one field
@@ -125,7 +126,7 @@ def lookup(kind_key: str, q: str, limit: int = LOOKUP_LIMIT) -> list[dict]:
         _summaries_statement(kind).where(column.contains(needle, autoescape=True))
         .order_by(sa.case((_term_starts(column, needle), 0), else_=1), *kind.order,
                   kind.model.id)
-        .limit(limit)).all()
+        .limit(fixed_limit(limit))).all()
     aliases = _matching_aliases(rows, needle) if kind.model is Organization else {}
     return [record_summary(kind_key, row, needle, aliases.get(row.id)) for row in rows]
 
@@ -221,7 +222,7 @@ def match_names(kind_key: str, text: str | None, *,
 
 def _exact_matches(kind: Kind, name: str) -> list:
     stmt = _names(kind).where(_term_equals(kind.model.search_text, fold(name)))
-    return db.session.execute(stmt.order_by(*kind.order, kind.model.id).limit(6)).all()
+    return db.session.execute(stmt.order_by(*kind.order, kind.model.id).limit(fixed_limit(6))).all()
 
 
 def _candidates(rows) -> str:
@@ -232,7 +233,7 @@ def _candidates(rows) -> str:
 def _not_found_message(kind: Kind, name: str, inline_creation: bool = True) -> str:
     similar = db.session.execute(
         _names(kind).where(kind.model.search_text.contains(fold(name), autoescape=True))
-        .order_by(*kind.order, kind.model.id).limit(5)).all()
+        .order_by(*kind.order, kind.model.id).limit(fixed_limit(5))).all()
     if kind.key == "people":
         message = _("Nobody called “%(name)s” is in the CRM.", name=name)
         fix = (_("To add them, put the name under “New people”.") if inline_creation

@@ -107,12 +107,12 @@ def search_everything(q: str) -> dict[str, list]:
         "events": matching(Event, Event.id, Event.label.label("label"))
         .order_by(Event.start_date.desc()),
     }
-    results = {key: db.session.execute(stmt.limit(SEARCH_LIMIT)).all()
+    results = {key: db.session.execute(stmt.limit(fixed_limit(SEARCH_LIMIT))).all()
                for key, stmt in results.items()}
     # With their other spellings (loaded with them, in one more statement).
     results["organizations"] = db.session.scalars(
         sa.select(Organization).where(*Organization.criteria(needle))
-        .order_by(Organization.name).limit(SEARCH_LIMIT)).all()
+        .order_by(Organization.name).limit(fixed_limit(SEARCH_LIMIT))).all()
     # Meeting notes are free text: matched as typed, case-insensitively where the database
     # can (SQLite's LIKE already ignores case in Latin script: no lower() on every row).
     text = q.strip()
@@ -123,5 +123,6 @@ def search_everything(q: str) -> dict[str, list]:
         sa.select(Meeting.id, Meeting.occurred_at, Meeting.summary, Event.label.label("event"))
         .outerjoin(Event, Event.id == Meeting.event_id)
         .where(Meeting.occurred_at >= utcnow() - MEETING_SEARCH_WINDOW, in_notes)
-        .order_by(Meeting.occurred_at.desc(), Meeting.id.desc()).limit(SEARCH_LIMIT)).all()
+        .order_by(Meeting.occurred_at.desc(), Meeting.id.desc())
+        .limit(fixed_limit(SEARCH_LIMIT))).all()
     return results

@@ -40,6 +40,7 @@ from crm.models import (Event, FollowUp, Meeting, MeetingOutcome, Organization,
 from crm.organizations.services import create_organization
 from crm.people.services import create_person
 from crm.timezones import COUNTRY_TIMEZONES
+from crm.postgresql import fixed_limit
 
 SUMMARY_MAX = 20_000
 LOCATION_MAX = 200
@@ -71,7 +72,7 @@ def default_event(today: date) -> Event | None:
     return db.session.scalars(  # one statement, whichever it finds
         sa.select(Event).where(Event.start_date <= today)
         .order_by(sa.case((running, 0), else_=1), Event.start_date.desc(), Event.id.desc())
-        .limit(1)).first()
+        .limit(fixed_limit(1))).first()
 
 
 def event_choices() -> list[sa.Row]:
@@ -542,7 +543,8 @@ def meeting_page(filters: MeetingFilters, page: int, per_page: int) -> MeetingPa
     whatever the page: its ids (an index walk, without reading the rows it skips), those
     meetings' columns, and who and what they were about."""
     ids = db.session.scalars(filtered_meetings(filters, sa.select(Meeting.id))
-                             .limit(per_page + 1).offset((page - 1) * per_page)).all()
+                             .limit(fixed_limit(per_page + 1))
+                             .offset(fixed_limit((page - 1) * per_page))).all()
     return MeetingPage(page, list_items(ids[:per_page]), has_next=len(ids) > per_page)
 
 
@@ -661,7 +663,7 @@ def my_follow_ups(user: User, today: date, *, groups=(*OPEN_GROUPS, "done"),
     limits = {key: (GROUP_ROWS_MORE if key == expand else
                     RECENTLY_DONE_ROWS if key == "done" else rows or GROUP_ROWS) for key in groups}
     firsts = [sa.select(top.c.id) for top in (
-        mine.where(condition).order_by(*order).limit(limits[group] + 1).subquery()
+        mine.where(condition).order_by(*order).limit(fixed_limit(limits[group] + 1)).subquery()
         for group, condition, order in parts.values())]
     found = db.session.execute(
         sa.select(*FOLLOW_UP_COLUMNS).join(FollowUp.meeting).outerjoin(Meeting.event)
@@ -690,7 +692,7 @@ def my_follow_ups(user: User, today: date, *, groups=(*OPEN_GROUPS, "done"),
                           if group in long_groups]
             sizes = db.session.execute(sa.select(*(
                 sa.select(sa.func.count()).select_from(
-                    mine.where(condition).limit(COUNTED_UP_TO + 1).subquery())
+                    mine.where(condition).limit(fixed_limit(COUNTED_UP_TO + 1)).subquery())
                 .scalar_subquery() for _group, condition in long_parts))).one()
             for (group, _condition), size in zip(long_parts, sizes):
                 result.counts[group] = min(result.counts.get(group, 0) + size,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 
 import sqlalchemy as sa
-from flask import (abort, current_app, flash, redirect, render_template, request, send_file,
+from flask import (abort, flash, redirect, render_template, request, send_file,
                    url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required

@@ -37,6 +37,7 @@ from crm.models import (Attachment, Event, Memorandum, MemorandumKind, Memorandu
                         MemorandumStatus, MemorandumTerm, Organization, Person, Project, fold,
                         utcnow)
 from crm.reference import label
+from crm.postgresql import fixed_limit
 
 S = MemorandumStatus
 
@@ -106,7 +107,8 @@ def reference_taken(reference: str, memo: Memorandum | None = None) -> bool:
     if memo is not None and memo.id is not None:
         stmt = stmt.where(Memorandum.id != memo.id)
     # Archived memoranda keep their reference: it stays taken.
-    return db.session.scalar(stmt.execution_options(include_archived=True).limit(1)) is not None
+    return db.session.scalar(
+        stmt.execution_options(include_archived=True).limit(fixed_limit(1))) is not None
 
 
 def _blank(row: dict, keys) -> bool:
@@ -463,7 +465,7 @@ def expiring_memoranda(today: date, limit: int, days: int = EXPIRY_WARNING_DAYS)
     return db.session.execute(
         sa.select(Memorandum.id, Memorandum.reference, Memorandum.title, Memorandum.expires_on)
         .where(*expiring_criteria(today, days))
-        .order_by(Memorandum.expires_on, Memorandum.id).limit(limit)).all()
+        .order_by(Memorandum.expires_on, Memorandum.id).limit(fixed_limit(limit))).all()
 
 
 def filter_options(filters: MemorandumFilters) -> dict:

@@ -15,6 +15,7 @@ from crm.models import (Organization, OrganizationAlias, OrganizationKind, Perso
                         Project, ProjectParty, fold)
 from crm.models.base import column_length
 from crm.reference import is_country, with_codes_normalized
+from crm.postgresql import fixed_limit
 
 
 WEBSITE_MESSAGE = _l("Enter a full address, starting with https://")
@@ -159,5 +160,5 @@ def organization_page(org: Organization) -> OrganizationPage:
         .where(Project.id.in_(sa.select(ProjectParty.project_id)
                               .where(ProjectParty.organization_id == org.id)))
         .order_by(Project.last_activity_at.desc(), Project.id.desc())
-        .limit(PROJECTS_SHOWN)).all() if project_count else []
+        .limit(fixed_limit(PROJECTS_SHOWN))).all() if project_count else []
     return OrganizationPage(people=people, projects=projects, project_count=project_count)

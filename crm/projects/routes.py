@@ -1,9 +1,10 @@
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from crm import access, lifecycle
+from crm.crud import paginate
 from crm.redirects import safe_next
 from crm.extensions import db
 from crm.forms import submit
@@ -23,8 +24,7 @@ def index():
     ids = filtered_projects(filters, sa.select(Project.id))
     if stage_key:
         ids = ids.join(Project.stage).where(PipelineStage.key == stage_key)
-    page = db.paginate(ids.order_by(Project.title, Project.id),
-                       per_page=current_app.config["PER_PAGE"], max_per_page=100)
+    page = paginate(ids.order_by(Project.title, Project.id))
     page.items = list_page_items(page.items)
     return render_template("projects/index.html", page=page, filters=filters,
                            statuses=list(ProjectStatus), **filter_choices(filters))

@@ -26,6 +26,7 @@ from crm.models import (CreditRole, Event, Organization, PartyRole, Person,
                         StageChange, utcnow)
 from crm.reference import is_currency, with_codes_normalized
 from crm.timeline import MemorandumLine, TimelineEntry, project_history
+from crm.postgresql import fixed_limit
 
 STALE_AFTER = timedelta(days=30)
 
@@ -123,7 +124,7 @@ def create_project(values: dict, parties: list[dict] = (), people: list[dict] = 
     values = with_codes_normalized(values, "budget_currency")
     if not values.get("stage_id"):
         values["stage_id"] = db.session.scalar(
-            sa.select(PipelineStage.id).order_by(PipelineStage.position).limit(1))
+            sa.select(PipelineStage.id).order_by(PipelineStage.position).limit(fixed_limit(1)))
     _validate({"title": None, **values}, list(parties), list(people))
     project = Project(**values)
     _set_parties(project, list(parties))
