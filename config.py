@@ -48,7 +48,11 @@ class Config:
     # limit. Defaults from OWASP ASVS 4.0.3 level 2 (3.3.2): 30 minutes and 12 hours.
     CRM_SESSION_IDLE = timedelta(minutes=int(os.environ.get("CRM_SESSION_IDLE_MINUTES", 30)))
     CRM_SESSION_ABSOLUTE = timedelta(hours=int(os.environ.get("CRM_SESSION_ABSOLUTE_HOURS", 12)))
-    PERMANENT_SESSION_LIFETIME = CRM_SESSION_IDLE  # the cookie goes when the sign-in would
+    # The limits are the sign-in's (checked on its row at every request, crm.access): the
+    # cookie only has to last as long as the longest, so it is set when the session
+    # changes (sign-in, a flashed message), not signed again on every response.
+    PERMANENT_SESSION_LIFETIME = CRM_SESSION_ABSOLUTE
+    SESSION_REFRESH_EACH_REQUEST = False
     REMEMBER_COOKIE_DURATION = CRM_SESSION_ABSOLUTE
 
     MAX_CONTENT_LENGTH = 11 * 1024 * 1024  # attachments are at most 10 MB
