@@ -15,7 +15,7 @@ from crm.errors import ValidationFailed
 from crm.extensions import db as _db
 from crm.memoranda import services
 from crm.models import (Attachment, AuditEntry, Memorandum, MemorandumParty, MemorandumStatus,
-                        MemorandumTerm, PartyRole, utcnow)
+                        MemorandumTerm, PartyRole, Person, PersonRole, utcnow)
 from werkzeug.test import EnvironBuilder
 
 from tests.conftest import csrf_token_from, post_form
@@ -567,10 +567,15 @@ def test_the_list_names_a_project_only_to_those_who_may_see_it(client, login_as,
     project sees the memorandum without it)."""
     project = make_project(title="The Composer", parties=[(orgs["kf"], PartyRole.MAJORITY_COPRODUCER, 60),
                                                           (orgs["other"], PartyRole.MINORITY_COPRODUCER, 40)])
-    make_memorandum(parties=[orgs["kf"], orgs["tnc"]], project=project,
-                    title="Distribution memorandum")
+    memo = make_memorandum(parties=[orgs["kf"], orgs["tnc"]], project=project,
+                           title="Distribution memorandum")
+    memo.parties[0].signatory = Person(full_name="Akan Sataev", local_name="Ақан Сатаев",
+                                      role=PersonRole.DIRECTOR)
+    _db.session.commit()
     login_as("executive", organization=orgs["kf"])
-    assert "Project: The Composer" in client.get("/memoranda").get_data(as_text=True)
+    listing = client.get("/memoranda").get_data(as_text=True)
+    assert "Project: The Composer" in listing
+    assert re.search(r"signed by\s*<span[^>]*>Akan Sataev</span>\s*<span[^>]*>Ақан Сатаев", listing)
     post_form(client, "/logout", {}, page="/memoranda")
     login_as("executive", organization=orgs["tnc"])
     listing = client.get("/memoranda").get_data(as_text=True)
