@@ -21,6 +21,7 @@ JavaScript, and for the API):
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -29,7 +30,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from crm import lifecycle
+from crm import access, lifecycle
 from crm.errors import ValidationFailed
 from crm.extensions import db
 from crm.lookup.services import MAX_NAMES, records_by_ids, unique_in_order, visible_ids
@@ -645,29 +646,12 @@ def my_follow_ups(user: User, today: date, *, groups=(*OPEN_GROUPS, "done"),
     A fixed number of statements however many there are: every group's first rows at
     once, then (details) the sizes of the long groups and the names."""
     horizon = today + timedelta(days=DUE_WINDOW_DAYS)
-    is_open = FollowUp.done.is_(False)
-    # Each part walks the (owner, done, due date) index in its own order; "later" is two
-    # parts (dated, then undated) so that neither sorts or reads every open follow-up.
-    by_due = (FollowUp.due_date, FollowUp.id)
-    parts = {
-        "overdue": ("overdue", sa.and_(is_open, FollowUp.due_date < today), by_due),
-        "due": ("due", sa.and_(is_open, FollowUp.due_date.between(today, horizon)), by_due),
-        "later": ("later", sa.and_(is_open, FollowUp.due_date > horizon), by_due),
-        "undated": ("later", sa.and_(is_open, FollowUp.due_date.is_(None)), (FollowUp.id,)),
-        "done": ("done", sa.and_(FollowUp.done.is_(True),
-                                 FollowUp.done_at >= utcnow() - timedelta(days=RECENTLY_DONE_DAYS)),
-                 (FollowUp.done_at.desc(), FollowUp.id.desc())),
-    }
-    parts = {key: part for key, part in parts.items() if part[0] in groups}
-    mine = sa.select(FollowUp.id).join(FollowUp.meeting).where(FollowUp.owner_id == user.id)
     limits = {key: (GROUP_ROWS_MORE if key == expand else
                     RECENTLY_DONE_ROWS if key == "done" else rows or GROUP_ROWS) for key in groups}
-    firsts = [sa.select(top.c.id) for top in (
-        mine.where(condition).order_by(*order).limit(fixed_limit(limits[group] + 1)).subquery()
-        for group, condition, order in parts.values())]
+    values = {"owner_id": user.id, "today": today, "horizon": horizon,
+              "done_since": utcnow() - timedelta(days=RECENTLY_DONE_DAYS)}
     found = db.session.execute(
-        sa.select(*FOLLOW_UP_COLUMNS).join(FollowUp.meeting).outerjoin(Meeting.event)
-        .where(FollowUp.id.in_(sa.union_all(*firsts)))).all()
+        _first_follow_ups(tuple(groups), tuple(limits.items())), values).all()
 
     def group_of(row) -> str:
         if row.done:
@@ -688,17 +672,61 @@ def my_follow_ups(user: User, today: date, *, groups=(*OPEN_GROUPS, "done"),
     result = FollowUpGroups(**{key: group[:limits[key]] for key, group in by_group.items()})
     if details:
         if long_groups:
-            long_parts = [(group, condition) for group, condition, _order in parts.values()
+            long_parts = [key for key, (group, _c, _o) in _FOLLOW_UP_PARTS.items()
                           if group in long_groups]
-            sizes = db.session.execute(sa.select(*(
-                sa.select(sa.func.count()).select_from(
-                    mine.where(condition).limit(fixed_limit(COUNTED_UP_TO + 1)).subquery())
-                .scalar_subquery() for _group, condition in long_parts))).one()
-            for (group, _condition), size in zip(long_parts, sizes):
+            sizes = db.session.execute(_group_sizes(tuple(long_parts)), values).one()
+            for key, size in zip(long_parts, sizes):
+                group = _FOLLOW_UP_PARTS[key][0]
                 result.counts[group] = min(result.counts.get(group, 0) + size,
                                            COUNTED_UP_TO + 1)
         result.who = _who_was_there({row.meeting_id for row in found})
     return result
+
+
+# The follow-ups' groups as parts that each walk the (owner, done, due date) index in
+# their own order; "later" is two parts (dated, then undated) so that neither sorts or
+# reads every open follow-up. The owner and the dates are bound at execution (owner_id,
+# today, horizon, done_since): the statements are built once per process, not at every
+# request (SQLAlchemy spent longer building the five-part UNION than running it).
+_OPEN = FollowUp.done.is_(False)
+_BY_DUE = (FollowUp.due_date, FollowUp.id)
+_FOLLOW_UP_PARTS = {  # part: (group, condition, order)
+    "overdue": ("overdue", sa.and_(_OPEN, FollowUp.due_date < sa.bindparam("today")), _BY_DUE),
+    "due": ("due", sa.and_(_OPEN, FollowUp.due_date.between(sa.bindparam("today"),
+                                                            sa.bindparam("horizon"))), _BY_DUE),
+    "later": ("later", sa.and_(_OPEN, FollowUp.due_date > sa.bindparam("horizon")), _BY_DUE),
+    "undated": ("later", sa.and_(_OPEN, FollowUp.due_date.is_(None)), (FollowUp.id,)),
+    "done": ("done", sa.and_(FollowUp.done.is_(True),
+                             FollowUp.done_at >= sa.bindparam("done_since")),
+             (FollowUp.done_at.desc(), FollowUp.id.desc())),
+}
+
+
+def _mine() -> sa.Select:
+    return (sa.select(FollowUp.id).join(FollowUp.meeting)
+            .where(FollowUp.owner_id == sa.bindparam("owner_id")))
+
+
+@functools.lru_cache(maxsize=32)
+def _first_follow_ups(groups: tuple[str, ...], limits: tuple[tuple[str, int], ...]) -> sa.Select:
+    """The first rows (up to each group's limit, and one more) of every part of `groups`."""
+    limit = dict(limits)
+    firsts = [sa.select(top.c.id) for top in (
+        _mine().where(condition).order_by(*order).limit(fixed_limit(limit[group] + 1))
+        .subquery() for group, condition, order in _FOLLOW_UP_PARTS.values() if group in groups)]
+    return access.built_once(
+        sa.select(*FOLLOW_UP_COLUMNS).join(FollowUp.meeting).outerjoin(Meeting.event)
+        .where(FollowUp.id.in_(sa.union_all(*firsts))))
+
+
+@functools.lru_cache(maxsize=32)
+def _group_sizes(parts: tuple[str, ...]) -> sa.Select:
+    """The sizes of these parts, each counted up to COUNTED_UP_TO + 1."""
+    return access.built_once(sa.select(*(
+        sa.select(sa.func.count()).select_from(
+            _mine().where(_FOLLOW_UP_PARTS[part][1])
+            .limit(fixed_limit(COUNTED_UP_TO + 1)).subquery())
+        .scalar_subquery() for part in parts)))
 
 
 def _who_was_there(meeting_ids: set[int]) -> dict[int, list[str]]:
