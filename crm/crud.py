@@ -130,6 +130,15 @@ class _FixedPage(SelectPagination):
             select = select.offset(fixed_limit(self._query_offset))
         return list(self._query_args["session"].execute(select).unique().scalars())
 
+    def _query_count(self) -> int:
+        # As Flask-SQLAlchemy counts, but with the select's execution options (such as
+        # `include_archived`): the count is of the same rows as the page.
+        select = self._query_args["select"]
+        rows = select.options(sa.orm.lazyload("*")).order_by(None).subquery()
+        return self._query_args["session"].execute(
+            sa.select(sa.func.count()).select_from(rows)
+            .execution_options(**select.get_execution_options())).scalar()
+
 
 def page_of(ids: sa.Select, rows: Callable[[list[int]], list]) -> tuple[Pagination, list]:
     """One page of a list: the page is chosen on ids (`ids`, in the list's order; a deep

@@ -1,10 +1,12 @@
 """Administration: users (create, edit, deactivate, passwords) and the archive (restore)."""
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 import sqlalchemy as sa
 
-from crm.models import AuditEntry, Event, Person, Role, User
+from crm.models import AuditEntry, Event, Person, PersonRole, Role, User
 from tests.conftest import PASSWORD, post_form
 from tests.pages import field_error, input_value, selected_option, text
 
@@ -161,6 +163,43 @@ def test_archive_page_lists_and_restores_every_kind(client, db, login_as, make_p
     db.session.rollback()
     assert db.session.get(Person, person.id).archived_at is None
     assert db.session.scalars(sa.select(Event)).all() == []
+
+
+def _archive_people(db, count: int) -> list[Person]:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    people = [Person(full_name=f"Archived person {n:03d}", role=PersonRole.PRODUCER,
+                     archived_at=start + timedelta(minutes=n)) for n in range(count)]
+    db.session.add_all(people)
+    db.session.commit()
+    return people
+
+
+def test_the_archive_shows_the_latest_of_each_kind_and_pages_through_one(
+        client, db, login_as, count_queries):
+    people = _archive_people(db, 61)
+    login_as("admin")
+    with count_queries() as few:
+        overview = text(client.get("/admin/archive"))
+    # the ten most recently archived, the kind's count, a link to them all
+    assert "Archived person 060" in overview and "Archived person 051" in overview
+    assert "Archived person 050" not in overview
+    assert "All 61 archived" in overview
+    _archive_people(db, 5)  # more archived rows: the same statements
+    with count_queries() as more:
+        client.get("/admin/archive")
+    assert more.n == few.n
+    first = text(client.get("/admin/archive?kind=people"))
+    assert "Archived person 060" in first and "Archived person 011" in first
+    assert "Archived person 010" not in first
+    second = text(client.get("/admin/archive?kind=people&page=2"))
+    assert "Archived person 010" in second and ">Events <span" not in second
+    # restoring from a page of one kind comes back to it
+    page_two = "/admin/archive?kind=people&page=2"
+    response = post_form(client, f"/admin/archive/people/{people[5].id}/restore",
+                         {"next": page_two}, page=page_two)
+    assert response.status_code == 302
+    assert response.location.endswith(page_two)
+    assert client.get("/admin/archive?kind=users").status_code == 404
 
 
 def test_restore_of_unknown_kind_or_row_is_404(client, login_as, make_person):

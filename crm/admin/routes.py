@@ -5,11 +5,12 @@ from flask_login import login_required
 from crm import access, lifecycle
 from crm.admin import bp
 from crm.admin.forms import UserForm
-from crm.admin.services import (ARCHIVABLE, all_users, archived, audit_entries,
-                                audit_filter_choices, create_user, update_user)
+from crm.admin.services import (ARCHIVABLE, ARCHIVE_PER_PAGE, all_users, archived,
+                                audit_entries, audit_filter_choices, create_user, update_user)
 from crm.crud import paginate
 from crm.forms import submit
 from crm.models import User
+from crm.redirects import safe_next
 
 
 @bp.before_request
@@ -50,8 +51,16 @@ def edit_user(user_id):
 
 @bp.get("/archive")
 def archive():
-    return render_template("admin/archive.html",
-                           groups={kind: archived(kind) for kind in ARCHIVABLE})
+    """The most recently archived rows of every kind, each kind's count and a link to all
+    of them; `?kind=` pages through one kind."""
+    kind = request.args.get("kind")
+    if kind is None:
+        groups = {key: archived(key, page=1) for key in ARCHIVABLE}
+    elif kind in ARCHIVABLE:
+        groups = {kind: archived(kind, per_page=ARCHIVE_PER_PAGE)}
+    else:
+        abort(404)
+    return render_template("admin/archive.html", groups=groups, kind=kind)
 
 
 @bp.post("/archive/<kind>/<int:object_id>/restore")
@@ -60,7 +69,7 @@ def restore(kind, object_id):
     obj = access.get_or_404(model, object_id, include_archived=True)
     lifecycle.restore(obj)
     flash(_("Restored."), "success")
-    return redirect(url_for(".archive"))
+    return redirect(safe_next(request.form.get("next"), url_for(".archive")))
 
 
 @bp.get("/audit")

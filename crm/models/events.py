@@ -7,7 +7,8 @@ from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.extensions import db
-from crm.models.base import ArchivableMixin, SearchableMixin, TimestampMixin, VersionedMixin
+from crm.models.base import (ArchivableMixin, SearchableMixin, TimestampMixin, VersionedMixin,
+                             archived_index)
 
 
 class Event(TimestampMixin, VersionedMixin, ArchivableMixin, SearchableMixin, db.Model):
@@ -31,6 +32,7 @@ class Event(TimestampMixin, VersionedMixin, ArchivableMixin, SearchableMixin, db
                            name="edition_year"),
         sa.CheckConstraint("length(country) = 2", name="country_code"),
         sa.UniqueConstraint("name", "edition"),
+        archived_index("events"),
     )
 
     @hybrid_property

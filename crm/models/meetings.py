@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
 from crm.models.base import (ArchivableMixin, TimestampMixin, UTCDateTime, VersionedMixin,
-                             enum_column, live_index)
+                             archived_index, enum_column, live_index)
 from crm.models.events import Event
 from crm.models.organizations import Organization
 from crm.models.people import Person
@@ -63,7 +63,8 @@ class Meeting(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
     follow_ups: Mapped[list[FollowUp]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", order_by="FollowUp.id")
 
-    __table_args__ = (live_index("ix_meetings_live_occurred_at", "occurred_at", "id"),)
+    __table_args__ = (live_index("ix_meetings_live_occurred_at", "occurred_at", "id"),
+                      archived_index("meetings"))
 
     @property
     def display_name(self) -> str:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
 from crm.models.base import (ArchivableMixin, SearchableMixin, TimestampMixin, UTCDateTime,
-                             VersionedMixin, enum_column, live_index, utcnow)
+                             VersionedMixin, archived_index, enum_column, live_index, utcnow)
 from crm.models.events import Event
 from crm.models.organizations import Organization
 from crm.models.people import Person
@@ -64,6 +64,7 @@ class Memorandum(TimestampMixin, VersionedMixin, ArchivableMixin, SearchableMixi
         sa.CheckConstraint("expires_on IS NULL OR effective_from IS NULL OR expires_on >= effective_from",
                            name="expiry_not_before_effect"),
         live_index("ix_memoranda_live_created_at", "created_at", "id"),
+        archived_index("memoranda"),
     )
 
     @property

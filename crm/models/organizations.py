@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
 from crm.models.base import (ArchivableMixin, SearchableMixin, TimestampMixin, VersionedMixin,
-                             enum_column)
+                             archived_index, enum_column)
 
 if TYPE_CHECKING:
     from crm.models.people import Person
@@ -45,6 +45,7 @@ class Organization(TimestampMixin, VersionedMixin, ArchivableMixin, SearchableMi
 
     __table_args__ = (
         sa.CheckConstraint("length(country) = 2", name="country_code"),
+        archived_index("organizations"),
     )
 
     @property

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
 from crm.models.base import (ArchivableMixin, SearchableMixin, TimestampMixin, VersionedMixin,
-                             enum_column, live_index)
+                             archived_index, enum_column, live_index)
 from crm.models.organizations import Organization
 
 
@@ -41,6 +41,7 @@ class Person(TimestampMixin, VersionedMixin, ArchivableMixin, SearchableMixin, d
     __table_args__ = (
         sa.CheckConstraint("length(country) = 2", name="country_code"),
         live_index("ix_people_live_full_name", "full_name", "id"),
+        archived_index("people"),
     )
 
     @property

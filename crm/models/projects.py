@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
 from crm.models.base import (ArchivableMixin, SearchableMixin, TimestampMixin, UTCDateTime,
-                             VersionedMixin, enum_column, live_index, utcnow)
+                             VersionedMixin, archived_index, enum_column, live_index, utcnow)
 from crm.models.events import Event
 from crm.models.organizations import Organization
 from crm.models.people import Person
@@ -118,6 +118,7 @@ class Project(TimestampMixin, VersionedMixin, ArchivableMixin, SearchableMixin, 
         live_index("ix_projects_live_stage_activity", "stage_id", "last_activity_at", "id"),
         live_index("ix_projects_live_status_activity", "status", "last_activity_at"),
         live_index("ix_projects_live_stage_status", "stage_id", "status"),  # stage counts
+        archived_index("projects"),
     )
 
     @property
