@@ -37,5 +37,8 @@ def init_migrate(app: Flask):
     workers never import Alembic, which is 11 MB in every worker."""
     if "migrate" not in app.extensions:
         from flask_migrate import Migrate
-        Migrate(app, db, compare_type=True, render_as_batch=True)
+
+        from crm.notes import outside_the_models
+        Migrate(app, db, compare_type=True, render_as_batch=True,
+                include_name=outside_the_models)
     return app.extensions["migrate"]

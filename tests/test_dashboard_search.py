@@ -119,6 +119,29 @@ def test_search_reads_a_year_of_meeting_notes_and_links_to_all_of_them(
     assert "horse film, recent" in everything and "horse film, long ago" in everything
 
 
+def test_meeting_notes_are_found_whatever_the_case_in_every_script(
+        client, db, login_as, make_meeting):
+    """Through their trigram index on SQLite too, whose own LIKE folds only Latin."""
+    recent = datetime.now(UTC) - timedelta(days=10)
+    meeting = make_meeting(summary="Обсудили бюджет «Алтын Орда» с Kazakhfilm",
+                           occurred_at=recent)
+    make_meeting(summary="Met the sales agent", occurred_at=recent)
+    login_as("staff")
+    for query in ("обсудили", "АЛТЫН ОРДА", "kazakhFILM", "бюджет «алтын"):
+        page = client.get("/search", query_string={"q": query}).get_data(as_text=True)
+        assert "Обсудили бюджет" in page, query
+        assert "Met the sales agent" not in page, query
+        listing = client.get("/meetings", query_string={"q": query}).get_data(as_text=True)
+        assert "Обсудили бюджет" in listing and "Met the sales agent" not in listing, query
+    # changed notes are found by what they say now, not by what they said
+    meeting.summary = "Договорились о копродукции"
+    db.session.commit()
+    assert "Договорились" in client.get("/search?q=копродукц").get_data(as_text=True)
+    assert "Nothing matches" in client.get("/search?q=обсудили").get_data(as_text=True)
+    # two letters have no trigram: still found, by reading the notes
+    assert "Договорились" in client.get("/search?q=До").get_data(as_text=True)
+
+
 def test_dashboard_statements_do_not_depend_on_the_data(
         client, db, login_as, make_project, make_meeting, make_event, make_memorandum,
         count_queries):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from crm.extensions import db
 from crm.models import (Event, Meeting, Memorandum, Organization, Person, PipelineStage,
                         Project, ProjectStatus, fold, meeting_projects, utcnow)
+from crm.notes import notes_contain
 from crm.postgresql import fixed_limit
 from crm.projects.services import STALE_AFTER
 
@@ -113,12 +114,10 @@ def search_everything(q: str) -> dict[str, list]:
     results["organizations"] = db.session.scalars(
         sa.select(Organization).where(*Organization.criteria(needle))
         .order_by(Organization.name).limit(fixed_limit(SEARCH_LIMIT))).all()
-    # Meeting notes are free text: matched as typed, case-insensitively where the database
-    # can (SQLite's LIKE already ignores case in Latin script: no lower() on every row).
-    text = q.strip()
-    in_notes = (Meeting.summary.contains(text, autoescape=True)
-                if db.session.get_bind().dialect.name == "sqlite"
-                else Meeting.summary.icontains(text, autoescape=True))
+    # Meeting notes are free text: matched as typed, whatever the case, through their
+    # trigram index (crm.notes).
+    in_notes = notes_contain(Meeting.summary, Meeting.id, q.strip(),
+                             db.session.get_bind().dialect.name)
     results["meetings"] = db.session.execute(
         sa.select(Meeting.id, Meeting.occurred_at, Meeting.summary, Event.label.label("event"))
         .outerjoin(Event, Event.id == Meeting.event_id)

@@ -41,6 +41,7 @@ from crm.models import (Event, FollowUp, Meeting, MeetingOutcome, Organization,
 from crm.organizations.services import create_organization
 from crm.people.services import create_person
 from crm.timezones import COUNTRY_TIMEZONES
+from crm.notes import notes_contain
 from crm.postgresql import fixed_limit
 
 SUMMARY_MAX = 20_000
@@ -453,7 +454,8 @@ def filtered_meetings(filters: MeetingFilters, of: sa.Select | None = None) -> s
     if filters.q:
         needle = fold(filters.q)
         stmt = stmt.where(sa.or_(
-            Meeting.summary.icontains(filters.q, autoescape=True),
+            notes_contain(Meeting.summary, Meeting.id, filters.q,
+                          db.session.get_bind().dialect.name),
             Meeting.id.in_(sa.select(meeting_people.c.meeting_id).join(
                 Person, Person.id == meeting_people.c.person_id)
                 .where(Person.search_text.contains(needle, autoescape=True))),
