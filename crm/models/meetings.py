@@ -25,19 +25,25 @@ meeting_organizations = sa.Table(
     "meeting_organizations", db.metadata,
     sa.Column("meeting_id", sa.ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("organization_id", sa.ForeignKey("organizations.id", ondelete="CASCADE"),
-              primary_key=True, index=True),
+              primary_key=True),
+    # the other way round, meeting ids included: an organization's meetings from the index alone
+    sa.Index("ix_meeting_organizations_organization_meeting", "organization_id", "meeting_id"),
 )
 meeting_people = sa.Table(
     "meeting_people", db.metadata,
     sa.Column("meeting_id", sa.ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("person_id", sa.ForeignKey("people.id", ondelete="CASCADE"),
-              primary_key=True, index=True),
+              primary_key=True),
+    # the other way round, meeting ids included: a person's meetings from the index alone
+    sa.Index("ix_meeting_people_person_meeting", "person_id", "meeting_id"),
 )
 meeting_projects = sa.Table(
     "meeting_projects", db.metadata,
     sa.Column("meeting_id", sa.ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("project_id", sa.ForeignKey("projects.id", ondelete="CASCADE"),
-              primary_key=True, index=True),
+              primary_key=True),
+    # the other way round, meeting ids included: a project's meetings from the index alone
+    sa.Index("ix_meeting_projects_project_meeting", "project_id", "meeting_id"),
 )
 
 
