@@ -114,8 +114,9 @@ def list_filters(**choices) -> dict:
 
 def paginate(select: sa.Select, *, page: int | None = None, per_page: int | None = None,
              max_per_page: int = 100, error_out: bool = True) -> Pagination:
-    """`db.paginate` (the page and its size from the arguments, else from `?page=` and
-    `?per_page=`), with the page's LIMIT and OFFSET written into the SQL (`fixed_limit`).
+    """`db.paginate` (the page from the argument, else from `?page=`; its size from the
+    argument, else PER_PAGE), with the page's LIMIT and OFFSET written into the SQL
+    (`fixed_limit`).
     Sent as parameters they kept PostgreSQL from ever settling on a generic plan: it
     planned every list's page query anew at every request."""
     return _FixedPage(select=select, session=db.session(), page=page,
