@@ -21,30 +21,23 @@ class MeetingOutcome(enum.StrEnum):
     NEGATIVE = "negative"
 
 
-meeting_organizations = sa.Table(
-    "meeting_organizations", db.metadata,
-    sa.Column("meeting_id", sa.ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("organization_id", sa.ForeignKey("organizations.id", ondelete="CASCADE"),
-              primary_key=True),
-    # the other way round, meeting ids included: an organization's meetings from the index alone
-    sa.Index("ix_meeting_organizations_organization_meeting", "organization_id", "meeting_id"),
-)
-meeting_people = sa.Table(
-    "meeting_people", db.metadata,
-    sa.Column("meeting_id", sa.ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("person_id", sa.ForeignKey("people.id", ondelete="CASCADE"),
-              primary_key=True),
-    # the other way round, meeting ids included: a person's meetings from the index alone
-    sa.Index("ix_meeting_people_person_meeting", "person_id", "meeting_id"),
-)
-meeting_projects = sa.Table(
-    "meeting_projects", db.metadata,
-    sa.Column("meeting_id", sa.ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("project_id", sa.ForeignKey("projects.id", ondelete="CASCADE"),
-              primary_key=True),
-    # the other way round, meeting ids included: a project's meetings from the index alone
-    sa.Index("ix_meeting_projects_project_meeting", "project_id", "meeting_id"),
-)
+def _meeting_link(name: str, noun: str, target: str) -> sa.Table:
+    """An association of meetings with organizations, people or projects, with the index
+    the other way round that carries the meeting id: a `noun`'s meetings from the index
+    alone."""
+    column = f"{noun}_id"
+    return sa.Table(
+        name, db.metadata,
+        sa.Column("meeting_id", sa.ForeignKey("meetings.id", ondelete="CASCADE"),
+                  primary_key=True),
+        sa.Column(column, sa.ForeignKey(f"{target}.id", ondelete="CASCADE"), primary_key=True),
+        sa.Index(f"ix_{name}_{noun}_meeting", column, "meeting_id"),
+    )
+
+
+meeting_organizations = _meeting_link("meeting_organizations", "organization", "organizations")
+meeting_people = _meeting_link("meeting_people", "person", "people")
+meeting_projects = _meeting_link("meeting_projects", "project", "projects")
 
 
 class Meeting(TimestampMixin, VersionedMixin, ArchivableMixin, db.Model):
