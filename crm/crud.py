@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import lazyload
 
 from crm import access, lifecycle
 from crm.extensions import db
@@ -135,7 +136,7 @@ class _FixedPage(SelectPagination):
         # As Flask-SQLAlchemy counts, but with the select's execution options (such as
         # `include_archived`): the count is of the same rows as the page.
         select = self._query_args["select"]
-        rows = select.options(sa.orm.lazyload("*")).order_by(None).subquery()
+        rows = select.options(lazyload("*")).order_by(None).subquery()
         return self._query_args["session"].execute(
             sa.select(sa.func.count()).select_from(rows)
             .execution_options(**select.get_execution_options())).scalar()

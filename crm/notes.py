@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from crm.extensions import db
+from crm.models import Meeting
+
 NOTES_TABLE = "meetings_notes"  # SQLite (and its shadow tables meetings_notes_*)
 TRIGRAM_INDEX = "ix_meetings_summary_trgm"  # PostgreSQL
 SHORTEST = 3
@@ -31,15 +34,14 @@ def outside_the_models(name: str | None, type_: str, _parent_names: dict) -> boo
     return True
 
 
-def notes_contain(summary: sa.ColumnElement, meeting_id: sa.ColumnElement, text: str,
-                  dialect: str) -> sa.ColumnElement:
-    """The criterion "the notes contain `text`, whatever its case", through the index when
-    `text` is long enough to have trigrams."""
-    if dialect == "sqlite":
-        if len(text) >= SHORTEST:
-            phrase = '"' + text.replace('"', '""') + '"'
-            return meeting_id.in_(
-                sa.select(sa.column("rowid")).select_from(sa.table(NOTES_TABLE))
-                .where(sa.literal_column(NOTES_TABLE).op("MATCH")(phrase)))
-        return summary.contains(text, autoescape=True)
-    return summary.icontains(text, autoescape=True)
+def notes_contain(text: str) -> sa.ColumnElement:
+    """The criterion "the meeting's notes contain `text`, whatever its case", through the
+    index when `text` is long enough to have trigrams."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return Meeting.summary.icontains(text, autoescape=True)
+    if len(text) < SHORTEST:
+        return Meeting.summary.contains(text, autoescape=True)
+    phrase = '"' + text.replace('"', '""') + '"'
+    return Meeting.id.in_(
+        sa.select(sa.column("rowid")).select_from(sa.table(NOTES_TABLE))
+        .where(sa.literal_column(NOTES_TABLE).op("MATCH")(phrase)))

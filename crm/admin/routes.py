@@ -5,8 +5,8 @@ from flask_login import login_required
 from crm import access, lifecycle
 from crm.admin import bp
 from crm.admin.forms import UserForm
-from crm.admin.services import (ARCHIVABLE, ARCHIVE_PER_PAGE, all_users, archived,
-                                audit_entries, audit_filter_choices, create_user, update_user)
+from crm.admin.services import (ARCHIVABLE, all_users, archived, audit_entries,
+                                audit_filter_choices, create_user, update_user)
 from crm.crud import paginate
 from crm.forms import submit
 from crm.models import User
@@ -49,15 +49,21 @@ def edit_user(user_id):
     return render_template("admin/user_form.html", form=form, user=user)
 
 
+ARCHIVE_SHOWN = 10  # of each kind on the archive page; ?kind= pages through one kind
+ARCHIVE_PER_PAGE = 50
+
+
 @bp.get("/archive")
 def archive():
     """The most recently archived rows of every kind, each kind's count and a link to all
     of them; `?kind=` pages through one kind."""
     kind = request.args.get("kind")
     if kind is None:
-        groups = {key: archived(key, page=1) for key in ARCHIVABLE}
+        groups = {key: paginate(archived(key), page=1, per_page=ARCHIVE_SHOWN,
+                                max_per_page=ARCHIVE_SHOWN) for key in ARCHIVABLE}
     elif kind in ARCHIVABLE:
-        groups = {kind: archived(kind, per_page=ARCHIVE_PER_PAGE)}
+        groups = {kind: paginate(archived(kind), per_page=ARCHIVE_PER_PAGE,
+                                 max_per_page=ARCHIVE_PER_PAGE)}
     else:
         abort(404)
     return render_template("admin/archive.html", groups=groups, kind=kind)

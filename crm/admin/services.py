@@ -9,7 +9,6 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
 from crm import lifecycle
-from crm.crud import paginate
 from crm.errors import ValidationFailed
 from crm.extensions import db
 from crm.models import (AuditEntry, Event, Meeting, Memorandum, Organization, Person, Project,
@@ -93,18 +92,13 @@ def _other_active_admins(user: User) -> int:
         User.role == Role.ADMIN, User.active.is_(True), User.id != user.id))
 
 
-ARCHIVE_SHOWN = 10  # of each kind on the archive page; ?kind= pages through one kind
-ARCHIVE_PER_PAGE = 50
-
-
-def archived(kind: str, *, page: int | None = None, per_page: int = ARCHIVE_SHOWN):
-    """A page of the archived rows of one kind, most recently archived first, with their
-    total (each kind's partial index over its archived rows: the live ones are not read)."""
+def archived(kind: str) -> sa.Select:
+    """The archived rows of one kind, most recently archived first (each kind's partial
+    index over its archived rows: the live ones are not read)."""
     model = ARCHIVABLE[kind]
-    return paginate(sa.select(model).where(model.archived_at.is_not(None))
-                    .order_by(model.archived_at.desc(), model.id.desc())
-                    .execution_options(include_archived=True),
-                    page=page, per_page=per_page, max_per_page=per_page)
+    return (sa.select(model).where(model.archived_at.is_not(None))
+            .order_by(model.archived_at.desc(), model.id.desc())
+            .execution_options(include_archived=True))
 
 
 def all_users() -> list[User]:

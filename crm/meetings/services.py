@@ -454,8 +454,7 @@ def filtered_meetings(filters: MeetingFilters, of: sa.Select | None = None) -> s
     if filters.q:
         needle = fold(filters.q)
         stmt = stmt.where(sa.or_(
-            notes_contain(Meeting.summary, Meeting.id, filters.q,
-                          db.session.get_bind().dialect.name),
+            notes_contain(filters.q),
             Meeting.id.in_(sa.select(meeting_people.c.meeting_id).join(
                 Person, Person.id == meeting_people.c.person_id)
                 .where(Person.search_text.contains(needle, autoescape=True))),

@@ -27,7 +27,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 from werkzeug.utils import secure_filename
 
 from crm import audit, lifecycle
@@ -431,7 +431,7 @@ def list_rows(ids: list[int]) -> list[ListedMemorandum]:
     order: two statements of plain rows, through the access layer like every read."""
     if not ids:
         return []
-    signatory = sa.orm.aliased(Person)
+    signatory = aliased(Person)
     parties: dict[int, list] = {}
     for row in db.session.execute(
             sa.select(MemorandumParty.memorandum_id, Organization.name, Organization.local_name,
