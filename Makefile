@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test bench install install-dev clean
+.PHONY: run test bench install install-dev translations clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,12 @@ $(VENV)/.installed: requirements.txt $(BIN)/activate
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
+# Compiled catalogues (.mo) are built here, never committed: from the .po files beside them.
+CATALOGUES := crm/translations
+MO_FILES   := $(patsubst %.po,%.mo,$(wildcard $(CATALOGUES)/*/LC_MESSAGES/messages.po))
+$(CATALOGUES)/%/LC_MESSAGES/messages.mo: $(CATALOGUES)/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@ -l $*
+
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt tests/e2e/package-lock.json $(BIN)/activate
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	@# axe-core for the browser tests' accessibility checks (test-only, never served)
@@ -23,8 +29,15 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt tests/e2e/package-
 	 else echo "npm not found: the accessibility checks will be skipped"; fi
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install: $(VENV)/.installed $(MO_FILES)
+install-dev: $(VENV)/.installed-dev $(MO_FILES)
+
+# After changing marked strings: extract them, merge them into ru and kk, compile.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l --sort-by-file \
+	  --project=crm --copyright-holder="the CRM's authors" -o $(CATALOGUES)/messages.pot .
+	$(BIN)/pybabel update -i $(CATALOGUES)/messages.pot -d $(CATALOGUES) --ignore-obsolete --no-fuzzy-matching
+	$(BIN)/pybabel compile --statistics -d $(CATALOGUES)
 
 run: install
 	$(BIN)/flask db upgrade
