@@ -37,7 +37,6 @@ class Config:
     BOOTSTRAP_SERVE_LOCAL = True  # festival Wi-Fi is bad: no CDN
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
-    LANGUAGES = ("en",)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

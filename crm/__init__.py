@@ -4,13 +4,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, has_request_context, request
-from flask_login import current_user
-
+from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from config import Config, config_for_environment
 
+from crm import i18n
 from crm.extensions import babel, bootstrap, csrf, db, limiter, login_manager
 from crm.models.base import MAX_ID
 
@@ -60,17 +59,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     bootstrap.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale)
-
-
-def _select_locale() -> str | None:
-    if not has_request_context():  # CLI, background work: the default language
-        return None
-    languages = Config.LANGUAGES
-    if current_user and current_user.is_authenticated and \
-            current_user.preferred_language in languages:
-        return current_user.preferred_language
-    return request.accept_languages.best_match(languages)
+    babel.init_app(app, locale_selector=i18n.select_locale)
 
 
 class _IdConverter(IntegerConverter):

@@ -9,21 +9,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Flask, current_app, has_request_context, request, url_for
-from flask_babel import get_translations
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_eval_context
 from markupsafe import Markup
 
-from crm import access
-from crm.formatting import format_date, format_datetime
+from crm import access, i18n
+from crm.i18n import N_
+from crm.formatting import (format_date, format_datetime, format_money, format_number,
+                            format_relative, format_share)
 from crm.links import record_url
 from crm.reference import country_name, label
-
-
-def N_(message: str) -> str:
-    """Marks a message for extraction (Babel's default keywords include N_); it is
-    translated where it is shown."""
-    return message
 
 
 # (endpoint, label) of the navigation bar, in order.
@@ -48,6 +44,7 @@ FRAME_LINKS = {
     "dashboard": ("main.dashboard", {}),
     "search": ("main.search", {}),
     "tokens": ("account.tokens", {}),
+    "language": ("auth.language", {}),
     "api_docs": ("api_docs.openapi_docs", {}),
     "logout": ("auth.logout", {}),
     "logout_everywhere": ("auth.logout_everywhere", {}),
@@ -100,6 +97,16 @@ def _page_gettext(translate):
     return gettext
 
 
+def _page_pgettext(translate):
+    @pass_eval_context
+    def pgettext(eval_ctx, context, string, **variables):
+        text = translate(context, string)
+        if eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+    return pgettext
+
+
 def _page_ngettext(translate):
     @pass_eval_context
     def ngettext(eval_ctx, singular, plural, num, **variables):
@@ -132,15 +139,19 @@ def party_countries(project) -> list[str]:
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(date=format_date, datetime=format_datetime,
+                                 number=format_number, share=format_share,
+                                 relative=format_relative,
                                  country=country_name, label=label,
                                  party_countries=party_countries)
-    app.jinja_env.globals.update(url_with=url_with, record_url=record_url)
+    app.jinja_env.globals.update(url_with=url_with, record_url=record_url, money=format_money)
 
     @app.context_processor
     def _globals():
         if not has_request_context():  # a template rendered outside a request
             return {"today": datetime.now(UTC).date(), "can_edit": False,
-                    "can_administer": False}
+                    "can_administer": False, "language": i18n.DEFAULT,
+                    "can_pick_language": False,
+                    "languages": i18n.LANGUAGES}
         user = current_user._get_current_object()
         frame = _frame()
         translations = get_translations()
@@ -162,4 +173,10 @@ def register_template_helpers(app: Flask) -> None:
             # `_` too: Jinja's own `_` finds `gettext` through the context at every call
             "_": gettext, "gettext": gettext,
             "ngettext": _page_ngettext(translations.ungettext),
+            "pgettext": _page_pgettext(translations.upgettext),
+            "language": get_locale().language,  # <html lang>, the picker
+            # not on the API's docs page: /api/ keeps no session (its language is the
+            # browser's)
+            "can_pick_language": not request.path.startswith("/api/"),
+            "languages": i18n.LANGUAGES,
         }

@@ -1,4 +1,4 @@
-"""API tokens: creating (shown once, stored as a SHA-256 hash), finding and revoking them.
+"""The user's own settings: their language (`set_language`), and API tokens: creating (shown once, stored as a SHA-256 hash), finding and revoking them.
 The same code serves the profile page, the CLI (`flask crm create-token`) and the API's
 authentication."""
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from crm import audit, lifecycle
+from crm import audit, i18n, lifecycle
 from crm.errors import ValidationFailed
 from crm.extensions import db
 from crm.models import ApiToken, User, parse_id, utcnow
@@ -21,6 +21,15 @@ TOKEN_PREFIX = "crm_"
 NAME_MAX = 100
 # `last_used_at` is bookkeeping, not an edit: write it at most this often per token.
 LAST_USED_GRANULARITY = timedelta(minutes=5)
+
+
+def set_language(user: User, code: str, expected_version=None) -> None:
+    """The language the user's pages, documents and e-mails are in (crm.i18n)."""
+    if not i18n.is_language(code):
+        raise ValidationFailed({"preferred_language": [
+            _l("Choose one of: %(languages)s.", languages=", ".join(i18n.LANGUAGES))]})
+    if user.preferred_language != code or expected_version is not None:
+        lifecycle.update(user, {"preferred_language": code}, expected_version)
 
 
 def hash_token(token: str) -> str:

@@ -37,6 +37,7 @@ TAGS = (
     ("meetings", "Meetings logged at stands and festivals, with follow-ups."),
     ("stages", "The pipeline stages, in order (read-only)."),
     ("reports", "PDF documents."),
+    ("me", "The caller: who the token belongs to, and their own settings."),
 )
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -122,5 +123,5 @@ def init_app(app: Flask) -> CrmApi:
     return api
 
 
-from crm.api import (docs, events, meetings, memoranda, organizations, people,  # noqa: E402,F401
-                     projects, reports, stages)
+from crm.api import (docs, events, me, meetings, memoranda, organizations,  # noqa: E402,F401
+                     people, projects, reports, stages)

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from crm.api.messages import translate
 from crm.errors import StaleObject, ValidationFailed
 from crm.extensions import db
 
@@ -155,13 +156,13 @@ def flatten_messages(messages, prefix: str = "") -> dict[str, list[str]]:
     path = prefix.rstrip(".") or "body"
     if isinstance(messages, (list, tuple)):
         if all(isinstance(m, str) for m in messages):
-            return {path: [str(m) for m in messages]}
+            return {path: [translate(str(m)) for m in messages]}
         flat = {}
         for index, value in enumerate(messages):
             for sub_path, sub_messages in flatten_messages(value, f"{path}.{index}.").items():
                 flat.setdefault(sub_path, []).extend(sub_messages)
         return flat
-    return {path: [str(messages)]}
+    return {path: [translate(str(messages))]}
 
 
 def register_problem_handlers(bp) -> None:

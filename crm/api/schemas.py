@@ -23,7 +23,8 @@ from marshmallow import Schema, ValidationError, fields, validate
 from crm.models import (CreditRole, Event, FollowUp, Meeting, MeetingOutcome, Memorandum,
                         MemorandumKind, MemorandumParty, MemorandumStatus, MemorandumTerm,
                         Organization, OrganizationKind, PartyRole, Person, PersonRole,
-                        PipelineStage, Project, ProjectFormat, ProjectStatus)
+                        PipelineStage, Project, ProjectFormat, ProjectStatus, Role)
+from crm.i18n import LANGUAGES
 from crm.models.base import MAX_ID, column_length
 from crm.organizations.services import ALIAS_MAX, alias_problem, website_problem
 
@@ -557,7 +558,11 @@ MeetingPage = page_of(MeetingSchema, "MeetingPage")
 
 class StageSchema(RecordSchema):
     key = fields.String(required=True)
-    name = fields.String(required=True)
+    name = fields.String(required=True, metadata={"description": "The name in English."})
+    name_ru = fields.String(allow_none=True, metadata={
+        "description": "The name in Russian (null: the English name is shown)."})
+    name_kk = fields.String(allow_none=True, metadata={
+        "description": "The name in Kazakh (null: the English name is shown)."})
     position = fields.Integer(required=True)
 
 
@@ -568,3 +573,19 @@ class StageQuery(Schema):
 
 
 StagePage = page_of(StageSchema, "StagePage")
+
+
+# --- the caller -------------------------------------------------------------------------
+
+class MeSchema(RecordSchema):
+    email = fields.String(required=True, dump_only=True)
+    name = fields.String(required=True, dump_only=True)
+    role = fields.Enum(Role, by_value=True, required=True, dump_only=True)
+    organization_id = fields.Integer(allow_none=True, dump_only=True)
+    preferred_language = fields.String(required=True, validate=validate.OneOf(
+        tuple(LANGUAGES)), metadata={"description": "The language of the user's pages, "
+                                     "documents and e-mails: " + ", ".join(LANGUAGES) + "."})
+
+
+class MePatchSchema(PatchSchema):
+    preferred_language = fields.String(required=True, validate=validate.OneOf(tuple(LANGUAGES)))

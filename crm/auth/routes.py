@@ -1,7 +1,9 @@
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from crm import i18n
+from crm.account.services import set_language
 from crm.auth import bp
 from crm.auth.forms import LoginForm
 from crm.auth.services import authenticate, sign_out_everywhere, sign_out_here, start_sign_in
@@ -33,11 +35,28 @@ def login():
         if user is None:
             form.password.errors.append(_("Wrong email or password, or the account is disabled."))
         else:
+            picked = session.get(i18n.PICKED)  # on this page, before signing in
             session.clear()  # a fresh session at login (no fixation)
             login_user(user, remember=form.remember.data)
+            if i18n.is_language(picked):
+                set_language(user, picked)
             flash(_("Welcome, %(name)s.", name=user.name), "success")
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
+
+
+@bp.post("/language")
+def language():
+    """The language picker of every page, the sign-in page's too: saved as the user's
+    preference, or, before sign-in, kept for this browser and saved when they sign in."""
+    code = request.form.get("language")
+    if not i18n.is_language(code):
+        abort(400)
+    if current_user.is_authenticated:
+        set_language(current_user, code)
+    else:
+        session[i18n.PICKED] = code
+    return redirect(safe_next(request.form.get("next")))
 
 
 @bp.route("/logout", methods=["POST"])
