@@ -21,9 +21,10 @@ from flask_babel import lazy_gettext as _l
 from crm import access, audit, lifecycle
 from crm.errors import ValidationFailed
 from crm.extensions import db
+from crm.formatting import format_number
 from crm.models import (CreditRole, Event, Organization, PartyRole, Person,
                         PipelineStage, Project, ProjectParty, ProjectPerson, ProjectStatus,
-                        StageChange, utcnow)
+                        StageChange, utcnow, stage_name)
 from crm.reference import is_currency, with_codes_normalized
 from crm.timeline import MemorandumLine, TimelineEntry, project_history
 from crm.postgresql import fixed_limit
@@ -74,7 +75,7 @@ def _validate(values: dict, parties: list[dict] | None, people: list[dict] | Non
                     total += share
         if total > 100:
             add("parties", _l("The shares add up to %(total)s %%; they may not exceed 100 %%.",
-                              total=f"{total:g}"))
+                              total=format_number(total)))
     if people is not None:
         seen_credits = set()
         for i, credit in enumerate(people):
@@ -150,6 +151,10 @@ def update_project(project: Project, values: dict, parties: list[dict] | None = 
         extra.update(_set_people(project, people))
     if extra:
         project.last_activity_at = utcnow()
+    if "budget_amount" in values and values["budget_amount"] != project.budget_amount and \
+            values.get("budget_currency", project.budget_currency) == project.budget_currency:
+        # the history says "US$1,500,000.00", not a bare number: the unchanged currency too
+        extra["budget_currency"] = [project.budget_currency, project.budget_currency]
     return lifecycle.update(project, values, extra_changes=extra)
 
 
@@ -208,7 +213,7 @@ def _project_statement() -> sa.Select:
                   Project.format, Project.genre, Project.stage_id, Project.status,
                   Project.budget_amount, Project.budget_currency, Project.next_step,
                   Project.next_step_due, Project.notes, Project.last_activity_at,
-                  Project.version, PipelineStage.name.label("stage_name"),
+                  Project.version, stage_name().label("stage_name"),
                   Event.id.label("event_id"), Event.name.label("event_name"),
                   Event.edition.label("event_edition"))
         .join(PipelineStage, PipelineStage.id == Project.stage_id)
@@ -250,7 +255,7 @@ def _lists_statement(with_stages: bool) -> sa.CompoundSelect:
     ]
     if with_stages:
         parts.append(part("stage", PipelineStage.id, PipelineStage.position, None,
-                          PipelineStage.name))
+                          stage_name()))
     union = sa.union_all(*parts)
     return (union.order_by(union.selected_columns.kind, union.selected_columns.seq)
             .execution_options(include_archived=True))
@@ -326,7 +331,7 @@ def list_page_items(project_ids: list[int]) -> list[ProjectListItem]:
     rows in the title index alone, without reading each row and its stage."""
     rows = db.session.execute(
         sa.select(Project.id, Project.title, Project.original_title,
-                  PipelineStage.name.label("stage_name"), Project.status, Project.next_step,
+                  stage_name().label("stage_name"), Project.status, Project.next_step,
                   Project.next_step_due, Project.last_activity_at)
         .join(PipelineStage, PipelineStage.id == Project.stage_id)
         .where(Project.id.in_(project_ids))).all()
@@ -355,7 +360,7 @@ def financing_warning(project, parties=None) -> str | None:
     total = sum(shares, Decimal(0))
     if total != 100:
         return str(_l("The financing shares add up to %(total)s %%, not 100 %%.",
-                      total=f"{total.normalize():f}"))
+                      total=format_number(total)))
     return None
 
 

@@ -19,7 +19,7 @@ from crm.extensions import db
 from crm.models import Event, Organization, PipelineStage, Project, ProjectParty
 from crm.pdf import (CJK, SANS, SANS_BOLD, Column, Line, PDFDocument, TextCell, data_table,
                      has_cjk)
-from crm.formatting import format_date, format_share, with_local_name
+from crm.formatting import format_date, format_number, format_share, with_local_name
 from crm.pdf.styles import ACCENT, INK, MUTED, RULE
 from crm.pipeline.services import PipelineFilters, filtered_projects, ordered_stages
 from crm.reference import country_name, label
@@ -43,7 +43,7 @@ class ReportTooLarge(Exception):
         return _("This report would list %(count)s projects; one document holds at most "
                  "%(limit)s. Narrow it with the filters (stage, status, country, "
                  "organization) and download it again.",
-                 count=f"{self.count:,}", limit=f"{self.limit:,}")
+                 count=format_number(self.count), limit=format_number(self.limit))
 
 
 def check_report_size(filters: PipelineFilters) -> None:
@@ -159,7 +159,7 @@ class PipelineReportPDF(PDFDocument):
     def chart(self) -> Drawing:
         """Projects per stage as horizontal bars, first stage at the top."""
         width = self.frame_width
-        names = [_shorten(stage.name, 44 * mm) for stage in self.stages]
+        names = [_shorten(stage.label, 44 * mm) for stage in self.stages]
         counts = [len(self.projects_by_stage.get(stage.id, ())) for stage in self.stages]
         label_width = min(max((stringWidth(n, SANS, CHART_LABEL_SIZE) for n in names),
                               default=0) + 8, 46 * mm)
@@ -245,7 +245,7 @@ class PipelineReportPDF(PDFDocument):
             if not projects:
                 continue
             story += self.section(
-                f"{stage.name} · " + ngettext("%(num)d project", "%(num)d projects", len(projects)),
+                f"{stage.label} · " + ngettext("%(num)d project", "%(num)d projects", len(projects)),
                 data_table(self.columns(), [self.row(p) for p in projects], long=True))
         return story
 

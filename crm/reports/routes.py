@@ -10,6 +10,7 @@ from flask import flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from crm import access
+from crm.i18n import requested_language
 from crm.models import Event, Memorandum
 from crm.pipeline.services import PipelineFilters
 from crm.reports import bp
@@ -24,7 +25,8 @@ def memorandum_summary(memorandum_id):
     from crm.memoranda.pdf import MemorandumSummaryPDF
     from crm.pdf import send_pdf
     memorandum = access.get_or_404(Memorandum, memorandum_id)
-    return send_pdf(MemorandumSummaryPDF(memorandum, prepared_for=current_user.name))
+    with requested_language():
+        return send_pdf(MemorandumSummaryPDF(memorandum, prepared_for=current_user.name))
 
 
 @bp.get("/reports/pipeline.pdf")
@@ -33,12 +35,15 @@ def pipeline():
     from crm.pdf import send_pdf
     from crm.reports.pdf import PipelineReportPDF, ReportTooLarge
     filters = PipelineFilters.from_args(request.args)
-    try:
-        document = PipelineReportPDF(filters, prepared_for=current_user.name)
-    except ReportTooLarge as too_large:
-        flash(too_large.message, "warning")
-        return redirect(url_for("projects.index", **filters.as_args()))
-    return send_pdf(document)
+    with requested_language():
+        try:
+            document = PipelineReportPDF(filters, prepared_for=current_user.name)
+        except ReportTooLarge as too_large:
+            message = str(too_large.message)
+        else:
+            return send_pdf(document)
+    flash(message, "warning")  # in the reader's own language, as the page it goes back to
+    return redirect(url_for("projects.index", **filters.as_args()))
 
 
 @bp.get("/events/<int:event_id>/meetings.pdf")
@@ -47,4 +52,5 @@ def event_meetings(event_id):
     from crm.events.pdf import EventMeetingLogPDF
     from crm.pdf import send_pdf
     event = access.get_or_404(Event, event_id)
-    return send_pdf(EventMeetingLogPDF(event, prepared_for=current_user.name))
+    with requested_language():
+        return send_pdf(EventMeetingLogPDF(event, prepared_for=current_user.name))

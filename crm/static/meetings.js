@@ -303,10 +303,23 @@
     }
   }
 
+  // The page's language for dates ("2 Dec 2026, 10:00" in English, as the server writes it).
+  const dateLanguage = document.documentElement.lang === "en" ? "en-GB" : document.documentElement.lang;
+
   function describeWhen() {
-    const value = (when?.value || "").replace("T", " ");
+    const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(when?.value || "");
     const city = (zone?.value || "UTC").split("/").pop().replaceAll("_", " ");
-    return value ? `${value} · ${city}` : city;
+    if (!match) return city;
+    const wall = new Date(Date.UTC(+match[1], +match[2] - 1, +match[3], +match[4], +match[5]));
+    let text;
+    try {
+      text = new Intl.DateTimeFormat(dateLanguage, {
+        dateStyle: "medium", timeStyle: "short", hourCycle: "h23", timeZone: "UTC",
+      }).format(wall);
+    } catch (error) {
+      text = when.value.replace("T", " ");
+    }
+    return `${text} · ${city}`;
   }
 
   function refreshContext() {
