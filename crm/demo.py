@@ -45,9 +45,10 @@ class _Seeder:
 
 def ensure_default_stages() -> dict[str, PipelineStage]:
     existing = {s.key: s for s in db.session.scalars(sa.select(PipelineStage))}
-    for position, (key, name) in enumerate(DEFAULT_STAGES, start=1):
+    for position, (key, name, name_ru, name_kk) in enumerate(DEFAULT_STAGES, start=1):
         if key not in existing:
-            existing[key] = PipelineStage(key=key, name=name, position=position)
+            existing[key] = PipelineStage(key=key, name=name, name_ru=name_ru, name_kk=name_kk,
+                                          position=position)
             db.session.add(existing[key])
     db.session.flush()
     return existing

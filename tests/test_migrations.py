@@ -64,7 +64,7 @@ def check_round_trip(url: str) -> None:
             assert table_names() == set(db.metadata.tables)
             assert schema_differences() == []
             stages = db.session.scalars(sa.text("SELECT key FROM pipeline_stages ORDER BY position"))
-            assert list(stages) == [key for key, _name in DEFAULT_STAGES]
+            assert list(stages) == [stage[0] for stage in DEFAULT_STAGES]
             db.session.remove()
 
             assert notes_index_objects()  # made by its migration

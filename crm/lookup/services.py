@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 
 from crm.extensions import db
 from crm.models import (Event, Organization, OrganizationAlias, Person, PipelineStage, Project,
-                        fold)
+                        fold, stage_name)
 from crm.reference import label
 from crm.postgresql import fixed_limit
 
@@ -92,7 +92,7 @@ def _summaries_statement(kind: Kind) -> sa.Select:
     if kind.model is Organization:
         return stmt.add_columns(Organization.kind, Organization.country)
     if kind.model is Project:
-        return stmt.add_columns(PipelineStage.name.label("stage")).outerjoin(Project.stage)
+        return stmt.add_columns(stage_name().label("stage")).outerjoin(Project.stage)
     return stmt.add_columns(Event.city, Event.country)
 
 

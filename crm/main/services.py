@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
 from crm.models import (Event, Meeting, Memorandum, Organization, Person, PipelineStage,
-                        Project, ProjectStatus, fold, meeting_projects, utcnow)
+                        Project, ProjectStatus, fold, meeting_projects, utcnow, stage_name)
 from crm.notes import notes_contain
 from crm.postgresql import fixed_limit
 from crm.projects.services import STALE_AFTER
@@ -35,7 +35,7 @@ def projects_per_stage() -> list[StageCount]:
               .where(Project.status != ProjectStatus.DROPPED).group_by(Project.stage_id)
               .subquery())
     rows = db.session.execute(
-        sa.select(PipelineStage.key, PipelineStage.name, counts.c.n)
+        sa.select(PipelineStage.key, stage_name().label("name"), counts.c.n)
         .outerjoin(counts, counts.c.stage_id == PipelineStage.id)
         .order_by(PipelineStage.position)).all()
     return [StageCount(row, row.n or 0) for row in rows]
@@ -76,7 +76,7 @@ def stale_projects() -> list[sa.Row]:
     """Active projects with nothing for 30 days, longest quiet first (rows of id, title,
     stage_name, last_activity_at)."""
     return db.session.execute(
-        sa.select(Project.id, Project.title, PipelineStage.name.label("stage_name"),
+        sa.select(Project.id, Project.title, stage_name().label("stage_name"),
                   Project.last_activity_at)
         .join(PipelineStage, PipelineStage.id == Project.stage_id)
         .where(Project.status == ProjectStatus.ACTIVE,
@@ -97,7 +97,7 @@ def search_everything(q: str) -> dict[str, list]:
 
     results = {
         "projects": matching(Project, Project.id, Project.title, Project.original_title,
-                             PipelineStage.name.label("stage"))
+                             stage_name().label("stage"))
         .join(PipelineStage, PipelineStage.id == Project.stage_id).order_by(Project.title),
         "memoranda": matching(Memorandum, Memorandum.id, Memorandum.reference, Memorandum.title)
         .order_by(Memorandum.reference),

@@ -158,7 +158,7 @@ class MemorandumSummaryPDF(PDFDocument):
             name = f"{project.title} ({project.original_title})"
         facts = [
             (_("Title"), name),
-            (_("Stage"), project.stage.name),
+            (_("Stage"), project.stage.label),
             (_("Status"), label(project.status)),
             (_("Format"), label(project.format)),
         ]
@@ -220,7 +220,7 @@ class MemorandumSummaryPDF(PDFDocument):
                    Column(_("To"), width * 0.16), Column(_("By"), width * 0.16),
                    Column(_("Note"), width * 0.28)]
         rows = [[format_datetime(c.changed_at),
-                 or_dash(c.from_stage.name if c.from_stage else None), c.to_stage.name,
+                 or_dash(c.from_stage.label if c.from_stage else None), c.to_stage.label,
                  or_dash(c.changed_by.name if c.changed_by else None), c.note or ""]
                 for c in changes]
         return self.section(title, data_table(columns, rows))

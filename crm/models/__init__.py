@@ -10,7 +10,7 @@ from crm.models.organizations import Organization, OrganizationAlias, Organizati
 from crm.models.people import Person, PersonRole
 from crm.models.projects import (DEFAULT_STAGES, STAGE_KEYS, CreditRole, PartyRole, PipelineStage, Project,
                                  ProjectFormat, ProjectParty, ProjectPerson, ProjectStatus,
-                                 StageChange)
+                                 StageChange, stage_name)
 from crm.models.tokens import ApiToken
 from crm.models.users import Role, SignIn, User
 
@@ -19,6 +19,6 @@ __all__ = [
     "Memorandum", "MemorandumKind", "MemorandumParty", "MemorandumStatus", "MemorandumTerm",
     "Organization", "OrganizationAlias", "OrganizationKind", "PartyRole", "Person", "PersonRole",
     "PipelineStage", "Project", "ProjectFormat", "ProjectParty", "ProjectPerson", "ProjectStatus",
-    "Role", "STAGE_KEYS", "SignIn", "StageChange", "User", "fold", "meeting_organizations",
+    "Role", "STAGE_KEYS", "SignIn", "StageChange", "stage_name", "User", "fold", "meeting_organizations",
     "meeting_people", "meeting_projects", "utcnow",
 ]

@@ -15,13 +15,20 @@ from crm.models.organizations import Organization
 from crm.models.people import Person
 
 # The stages a new database starts with (the migration seeds the same list).
+# (key, English, Russian, Kazakh): stage names are data that admins edit, in each language.
 DEFAULT_STAGES = (
-    ("lead", "Lead"), ("contacted", "Contacted"), ("negotiating", "Negotiating"),
-    ("mou_signed", "MoU signed"), ("development", "Development"), ("financing", "Financing"),
-    ("pre_production", "Pre-production"), ("shooting", "Shooting"),
-    ("post_production", "Post-production"), ("delivered", "Delivered"),
+    ("lead", "Lead", "Лид", "Лид"),
+    ("contacted", "Contacted", "Контакт установлен", "Байланыс орнатылды"),
+    ("negotiating", "Negotiating", "Переговоры", "Келіссөздер"),
+    ("mou_signed", "MoU signed", "Меморандум подписан", "Меморандумға қол қойылды"),
+    ("development", "Development", "Разработка", "Әзірлеу"),
+    ("financing", "Financing", "Финансирование", "Қаржыландыру"),
+    ("pre_production", "Pre-production", "Подготовительный период", "Дайындық кезеңі"),
+    ("shooting", "Shooting", "Съёмки", "Түсірілім"),
+    ("post_production", "Post-production", "Постпродакшн", "Постпродакшн"),
+    ("delivered", "Delivered", "Сдан", "Тапсырылды"),
 )
-STAGE_KEYS = tuple(key for key, _name in DEFAULT_STAGES)
+STAGE_KEYS = tuple(stage[0] for stage in DEFAULT_STAGES)
 
 
 class ProjectFormat(enum.StrEnum):
@@ -66,13 +73,42 @@ class PipelineStage(VersionedMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(40), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(80))
+    name: Mapped[str] = mapped_column(sa.String(80))  # in English; also the API's `name`
+    name_ru: Mapped[str | None] = mapped_column(sa.String(80))  # none: the English name
+    name_kk: Mapped[str | None] = mapped_column(sa.String(80))
     position: Mapped[int] = mapped_column(index=True)
 
     __table_args__ = (sa.CheckConstraint("key <> ''", name="key_not_empty"),)
 
+    def name_in(self, language: str) -> str:
+        translated = getattr(self, f"name_{language}") if language in ("ru", "kk") else None
+        return translated or self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language."""
+        return self.name_in(current_language())
+
     def __repr__(self) -> str:
         return f"<PipelineStage {self.key}>"
+
+
+def stage_name(stage=None) -> sa.ColumnElement[str]:
+    """The stage's name in the reader's language, as a column of a query: the language
+    is a parameter read when the statement runs, so a statement built once serves every
+    language (`stage`: an alias of PipelineStage, if the query has several)."""
+    stage = stage if stage is not None else PipelineStage
+    language = sa.bindparam("stage_language", callable_=current_language, type_=sa.String,
+                            unique=True)
+    return sa.case((language == "ru", sa.func.coalesce(stage.name_ru, stage.name)),
+                   (language == "kk", sa.func.coalesce(stage.name_kk, stage.name)),
+                   else_=stage.name)
+
+
+def current_language() -> str:
+    from flask_babel import get_locale
+    locale = get_locale()
+    return locale.language if locale is not None else "en"
 
 
 class Project(TimestampMixin, VersionedMixin, ArchivableMixin, SearchableMixin, db.Model):

@@ -12,7 +12,7 @@ from crm import lifecycle
 from crm.errors import ValidationFailed
 from crm.extensions import db
 from crm.models import (Organization, OrganizationAlias, OrganizationKind, Person, PipelineStage,
-                        Project, ProjectParty, fold)
+                        Project, ProjectParty, fold, stage_name)
 from crm.models.base import column_length
 from crm.reference import is_country, with_codes_normalized
 from crm.postgresql import fixed_limit
@@ -155,7 +155,7 @@ def organization_page(org: Organization) -> OrganizationPage:
         .join(Project, Project.id == ProjectParty.project_id)
         .where(ProjectParty.organization_id == org.id))
     projects = db.session.execute(
-        sa.select(Project.id, Project.title, PipelineStage.name.label("stage"))
+        sa.select(Project.id, Project.title, stage_name().label("stage"))
         .join(PipelineStage, PipelineStage.id == Project.stage_id)
         .where(Project.id.in_(sa.select(ProjectParty.project_id)
                               .where(ProjectParty.organization_id == org.id)))

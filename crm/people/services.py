@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from crm import lifecycle
 from crm.errors import ValidationFailed
 from crm.extensions import db
-from crm.models import Organization, Person, PipelineStage, Project, ProjectPerson
+from crm.models import Organization, Person, PipelineStage, Project, ProjectPerson, stage_name
 from crm.reference import is_country, with_codes_normalized
 
 
@@ -72,7 +72,7 @@ def person_credits(person: Person) -> list:
     (role, project_id, title, stage)."""
     return db.session.execute(
         sa.select(ProjectPerson.role, Project.id.label("project_id"), Project.title,
-                  PipelineStage.name.label("stage"))
+                  stage_name().label("stage"))
         .join(Project, Project.id == ProjectPerson.project_id)
         .join(PipelineStage, PipelineStage.id == Project.stage_id)
         .where(ProjectPerson.person_id == person.id)

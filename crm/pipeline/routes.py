@@ -29,9 +29,11 @@ def board():
 @access.admin_required
 def stages():
     form = NewStageForm()
-    saved, stage = submit(form, lambda: add_stage(form.key.data, form.name.data))
+    saved, stage = submit(form, lambda: add_stage(form.key.data, form.name.data,
+                                                 name_ru=form.name_ru.data,
+                                                 name_kk=form.name_kk.data))
     if saved:
-        flash(_("Stage “%(name)s” added at the end.", name=stage.name), "success")
+        flash(_("Stage “%(name)s” added at the end.", name=stage.label), "success")
         return redirect(url_for(".stages"))
     return render_template("pipeline/stages.html", stages=ordered_stages(), form=form)
 
@@ -49,6 +51,7 @@ def change_stage(stage_id):
             delete_stage(stage)
         else:
             rename_stage(stage, request.form.get("name") or "",
+                         name_ru=request.form.get("name_ru"), name_kk=request.form.get("name_kk"),
                          expected_version=request.form.get("version"))
     except ValidationFailed as failure:
         db.session.rollback()

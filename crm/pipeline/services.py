@@ -8,13 +8,15 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from crm import access, audit, lifecycle
 from crm.errors import ValidationFailed
 from crm.extensions import db
 from crm.models import (Event, Meeting, Organization, PipelineStage, Project, ProjectParty,
-                        ProjectStatus, StageChange, fold, meeting_projects, parse_id)
+                        ProjectStatus, StageChange, fold, meeting_projects, parse_id, stage_name)
+from crm.models.base import column_length
 from crm.postgresql import fixed_limit
 
 
@@ -164,7 +166,7 @@ def _stage_counts(filters: PipelineFilters) -> sa.Select:
         filters, sa.select(Project.stage_id, sa.func.count().label("n")).group_by(Project.stage_id)
     ).subquery()
     return access.built_once(
-        sa.select(PipelineStage.id, PipelineStage.key, PipelineStage.name, counts.c.n)
+        sa.select(PipelineStage.id, PipelineStage.key, stage_name().label("name"), counts.c.n)
         .outerjoin(counts, counts.c.stage_id == PipelineStage.id)
         .order_by(PipelineStage.position))
 
@@ -235,33 +237,50 @@ def filter_choices(filters: PipelineFilters | None = None) -> dict:
 
 # --- stages (admin) ----------------------------------------------------------------------
 
-def _stage_errors(key: str | None, name: str | None, stage: PipelineStage | None = None) -> dict:
+def _stage_errors(key: str | None, names: dict[str, str | None],
+                  stage: PipelineStage | None = None) -> dict:
     errors = {}
     if stage is None:
         if not key or not re.fullmatch(r"[a-z][a-z0-9_]{1,39}", key):
             errors["key"] = [str(_l("Use 2–40 lower-case letters, digits or _, starting with a letter."))]
         elif db.session.scalar(sa.select(PipelineStage.id).where(PipelineStage.key == key)):
             errors["key"] = [str(_l("A stage with this key already exists."))]
-    if not (name or "").strip():
+    if not names["name"]:
         errors["name"] = [str(_l("A name is required."))]
-    elif len(name.strip()) > 80:
-        errors["name"] = [str(_l("A stage name may be at most 80 characters."))]
+    for field, name in names.items():
+        if name and len(name) > STAGE_NAME_MAX:
+            errors[field] = [str(_l("A stage name may be at most %(n)d characters.",
+                                    n=STAGE_NAME_MAX))]
     return errors
 
 
-def add_stage(key: str, name: str) -> PipelineStage:
-    errors = _stage_errors(key, name)
+STAGE_NAME_MAX = column_length(PipelineStage.name)
+
+
+def _stage_names(name: str | None, name_ru: str | None, name_kk: str | None) -> dict:
+    """The English name (required) and the Russian and Kazakh ones (none: the English)."""
+    return {field: (value or "").strip() or None
+            for field, value in (("name", name), ("name_ru", name_ru), ("name_kk", name_kk))}
+
+
+def add_stage(key: str, name: str, *, name_ru: str | None = None,
+              name_kk: str | None = None) -> PipelineStage:
+    names = _stage_names(name, name_ru, name_kk)
+    errors = _stage_errors(key, names)
     if errors:
         raise ValidationFailed(errors)
     last = db.session.scalar(sa.select(sa.func.max(PipelineStage.position))) or 0
-    return lifecycle.create(PipelineStage(key=key, name=name.strip(), position=last + 1))
+    return lifecycle.create(PipelineStage(key=key, position=last + 1, **names))
 
 
-def rename_stage(stage: PipelineStage, name: str, expected_version=None) -> dict:
-    errors = _stage_errors(None, name, stage)
+def rename_stage(stage: PipelineStage, name: str, *, name_ru: str | None = None,
+                 name_kk: str | None = None, expected_version=None) -> dict:
+    """The stage's names in the three languages (a language left empty shows English)."""
+    names = _stage_names(name, name_ru, name_kk)
+    errors = _stage_errors(None, names, stage)
     if errors:
         raise ValidationFailed(errors)
-    return lifecycle.update(stage, {"name": name.strip()}, expected_version)
+    return lifecycle.update(stage, names, expected_version)
 
 
 def shift_stage(stage: PipelineStage, direction: int) -> None:
@@ -285,9 +304,11 @@ def delete_stage(stage: PipelineStage) -> None:
     in_history = db.session.scalar(sa.select(sa.func.count()).select_from(StageChange).where(
         sa.or_(StageChange.from_stage_id == stage.id, StageChange.to_stage_id == stage.id)))
     if in_use or in_history:
-        raise ValidationFailed({"stage": [str(_l(
-            "“%(name)s” is in use by %(n)d projects or their history and cannot be deleted; "
-            "rename it instead.", name=stage.name, n=in_use or in_history))]})
+        raise ValidationFailed({"stage": [ngettext(
+            "“%(name)s” is in use by %(num)d project or its history and cannot be deleted; "
+            "rename it instead.",
+            "“%(name)s” is in use by %(num)d projects or their history and cannot be deleted; "
+            "rename it instead.", in_use or in_history, name=stage.name)]})
     audit.record("delete", stage, {"key": [stage.key, None], "name": [stage.name, None]})
     db.session.delete(stage)
     db.session.flush()

@@ -9,13 +9,13 @@ from crm.extensions import db
 from crm.form_fields import (CurrencyField, EnumField, LongTextField, OrganizationNameField,
                              TextField, as_choices, resolve_record)
 from crm.models import (CreditRole, Event, Organization, PartyRole, Person, PipelineStage,
-                        ProjectFormat, ProjectStatus)
+                        ProjectFormat, ProjectStatus, stage_name)
 
 BLANK_ROWS = 2
 
 
 def stage_choices():
-    rows = db.session.execute(sa.select(PipelineStage.id, PipelineStage.name)
+    rows = db.session.execute(sa.select(PipelineStage.id, stage_name())
                               .order_by(PipelineStage.position)).all()
     return as_choices(rows)
 

@@ -97,10 +97,10 @@ def move(project_id):
     if saved:
         if change is None:
             flash(_("“%(title)s” is already in %(stage)s.", title=project.title,
-                    stage=project.stage.name), "info")
+                    stage=project.stage.label), "info")
         else:
             flash(_("“%(title)s” moved to %(stage)s.", title=project.title,
-                    stage=project.stage.name), "success")
+                    stage=project.stage.label), "success")
         return redirect(safe_next(request.args.get("next"),
                                   url_for(".detail", project_id=project.id)))
     return render_template("projects/move.html", form=form, project=project)
