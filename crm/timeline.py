@@ -22,11 +22,12 @@ from sqlalchemy.orm import aliased
 from crm import access
 from crm.extensions import db
 from crm.formatting import format_date, format_datetime
+from crm.history import Describer
 from crm.links import record_url
 from crm.models import (AuditEntry, Event, FollowUp, Meeting, MeetingOutcome, Memorandum,
                         MemorandumParty, MemorandumStatus, Organization, Person, PipelineStage,
                         Project, ProjectParty, StageChange, User, meeting_organizations,
-                        meeting_people, meeting_projects)
+                        meeting_people, meeting_projects, stage_name)
 from crm.models.base import UTCDateTime
 from crm.reference import label
 from crm.postgresql import fixed_limit
@@ -141,8 +142,12 @@ def _memorandum_part(memorandum_ids: sa.Select, limit: int | None = LIMIT) -> sa
 
 
 def _edit_part(object_type: str) -> sa.Select:
+    actor = aliased(User)
     return (_part("edit", at=AuditEntry.at, a=AuditEntry.action,
-                  text=sa.cast(AuditEntry.changes, sa.Text), who=AuditEntry.actor_email)
+                  b=sa.literal(object_type, sa.String()),
+                  text=sa.cast(AuditEntry.changes, sa.Text),
+                  who=sa.func.coalesce(actor.name, AuditEntry.actor_email))
+            .outerjoin(actor, actor.id == AuditEntry.actor_id)
             .where(AuditEntry.object_type == object_type, AuditEntry.object_id == _ID,
                    # equalities, not IN: an IN list is expanded into the SQL at every execution
                    sa.or_(*(AuditEntry.action == action
@@ -167,7 +172,7 @@ def _texts() -> dict[str, str]:
         "follow_up_done": gettext("Follow-up done"), "follow_up_due": gettext("Follow-up due"),
         "done": gettext("done"),
         "create": gettext("Created"), "update": gettext("Edited"), "archive": gettext("Archived"),
-        "restore": gettext("Restored"),
+        "restore": gettext("Restored"), "by": gettext("by %(name)s"),
     }
 
 
@@ -194,6 +199,7 @@ def _entries(rows: list[sa.Row], t: dict[str, str]) -> list[TimelineEntry]:
     meeting_url, project_url = _url_pattern("meetings.detail"), _url_pattern("projects.detail")
     no_names = ((), ())
     entries = []
+    edits = []  # (index in entries, object type, changes)
     append = entries.append
     for kind, ref, at, day, a, b, state, text, who in rows:
         if kind == "meeting":
@@ -221,9 +227,13 @@ def _entries(rows: list[sa.Row], t: dict[str, str]) -> list[TimelineEntry]:
                 text, None, who, [t["done"]] if done else [], at is None))
         elif kind == "edit":
             changes = json.loads(text) if text and a == "update" else None
-            append(TimelineEntry(
-                at, "edit", t[a], ", ".join(sorted(changes or {})) if a == "update" else None,
-                None, who))
+            edits.append((len(entries), b, changes))
+            append(TimelineEntry(at, "edit", t[a], None, None,
+                                 t["by"] % {"name": who} if who else None))
+    if edits:  # the changes in sentences, with the names of what they mention
+        describer = Describer([(object_type, None, changes) for _i, object_type, changes in edits])
+        for index, object_type, changes in edits:
+            entries[index].detail = "\n".join(describer.sentences(object_type, changes)) or None
     return entries
 
 
@@ -254,7 +264,7 @@ def _project_statement() -> sa.CompoundSelect:
     in_project = sa.select(meeting_projects.c.meeting_id).where(
         meeting_projects.c.project_id == _ID)
     return _union([
-        _part("stage", at=StageChange.changed_at, a=old.name, b=new.name, text=StageChange.note,
+        _part("stage", at=StageChange.changed_at, a=stage_name(old), b=stage_name(new), text=StageChange.note,
               who=mover.name)
         .select_from(StageChange).join(new, new.id == StageChange.to_stage_id)
         .outerjoin(old, old.id == StageChange.from_stage_id)
@@ -309,7 +319,7 @@ def _organization_statement() -> sa.CompoundSelect:
         _memorandum_part(sa.select(MemorandumParty.memorandum_id).where(
             MemorandumParty.organization_id == _ID)),
         _part("project_stage", ref=StageChange.project_id, at=StageChange.changed_at,
-              a=Project.title, b=to_stage.name, text=StageChange.note)
+              a=Project.title, b=stage_name(to_stage), text=StageChange.note)
         .select_from(StageChange).join(Project, Project.id == StageChange.project_id)
         .join(to_stage, to_stage.id == StageChange.to_stage_id)
         .where(StageChange.project_id.in_(sa.select(ProjectParty.project_id).where(

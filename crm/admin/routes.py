@@ -9,6 +9,7 @@ from crm.admin.services import (ARCHIVABLE, all_users, archived, audit_entries,
                                 audit_filter_choices, create_user, update_user)
 from crm.crud import paginate
 from crm.forms import submit
+from crm.history import Describer, action_label
 from crm.models import User
 from crm.redirects import safe_next
 
@@ -83,5 +84,8 @@ def audit_trail():
     """The audit trail, newest first, filtered by who, what and when."""
     page = paginate(audit_entries(request.args), per_page=50, max_per_page=200)
     actions, types = audit_filter_choices()
+    # the records and people the page mentions, named (one query per kind of record)
+    describer = Describer([(e.object_type, e.object_id, e.changes) for e in page.items] +
+                          [("User", e.actor_id, None) for e in page.items if e.actor_id])
     return render_template("admin/audit.html", page=page, actions=actions, types=types,
-                           args=request.args)
+                           args=request.args, describer=describer, action_label=action_label)
