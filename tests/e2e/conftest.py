@@ -24,7 +24,10 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 LOGINS = {"admin": ("admin@crm.example", "demo-admin-pass"),
           "staff": ("staff@crm.example", "demo-staff-pass"),
-          "executive": ("executive@crm.example", "demo-exec-pass")}
+          "executive": ("executive@crm.example", "demo-exec-pass"),
+          # staff who work in Russian and in Kazakh (their preference, set in the tests)
+          "staff_ru": ("staff.ru@crm.example", "demo-staff-pass"),
+          "staff_kk": ("staff.kk@crm.example", "demo-staff-pass")}
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--disable-quic"]
@@ -33,10 +36,16 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
 ONGOING_EVENT = """
 from datetime import date, timedelta
 from crm import create_app
+from crm.admin.services import create_user
 from crm.events.services import create_event
 from crm.extensions import db
+from crm.models import Role
 app = create_app()
 with app.app_context():
+    for email, name in (("staff.ru@crm.example", "Дана Сейітова"),
+                        ("staff.kk@crm.example", "Әсел Нұрланқызы")):
+        create_user(email=email, name=name, role=Role.STAFF, password="demo-staff-pass",
+                    organization_id=None)
     today = date.today()
     create_event({"name": "Almaty Film Festival", "edition": today.year, "city": "Almaty",
                   "country": "KZ", "start_date": today - timedelta(days=2),
