@@ -10,7 +10,7 @@ from wtforms import SelectChoice, StringField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import Select
 
-from crm.reference import choices, countries, currencies
+from crm.reference import choices, country_names, current_language, currencies
 
 
 def as_choices(pairs, blank: str | None = None) -> list[SelectChoice]:
@@ -72,7 +72,7 @@ class CountryField(CodeSelectField):
 
     def __init__(self, label=_l("Country"), validators=None, **kw):
         super().__init__(label, validators=validators or [Optional()],
-                         choices=as_choices(countries().items(), blank="—"),
+                         choices=as_choices(country_names(current_language()).items(), blank="—"),
                          filters=[lambda v: (v or "").strip().upper() or None], **kw)
 
 

@@ -79,8 +79,21 @@ def their_version(form: FlaskForm, obj) -> list[tuple[str, str, str]]:
             continue
         stored, mine = _shown(getattr(obj, name)), _shown(field.data)
         if stored != mine:
-            differences.append((str(field.label.text), stored, mine))
+            differences.append((str(field.label.text), _in_words(field, stored),
+                                _in_words(field, mine)))
     return differences
+
+
+def _in_words(field, value: str) -> str:
+    """A choice by its label, as the form shows it ("Director", not "director")."""
+    choices = getattr(field, "choices", None)
+    if value and choices and not callable(choices):
+        for choice in choices:
+            choice_value, choice_label = (
+                (choice.value, choice.label) if hasattr(choice, "value") else tuple(choice)[:2])
+            if str(choice_value) == value:
+                return str(choice_label)
+    return value
 
 
 def add_row_if_asked(*buttons_and_rows) -> bool:

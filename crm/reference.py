@@ -4,9 +4,12 @@ from __future__ import annotations
 import functools
 
 import pycountry
+from babel import Locale
 from flask import g, has_request_context
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from crm.collation import sort_key
 from crm.models import (CreditRole, MeetingOutcome, MemorandumKind, MemorandumStatus,
                         OrganizationKind, PartyRole, PersonRole, ProjectFormat, ProjectStatus,
                         Role)
@@ -25,8 +28,22 @@ def currencies() -> dict[str, str]:
     return dict(sorted((c.alpha_3, c.name) for c in pycountry.currencies))
 
 
+@functools.lru_cache(maxsize=4)
+def country_names(language: str) -> dict[str, str]:
+    """Code -> the country's name in `language` (CLDR's, through Babel; pycountry's
+    English name where CLDR has none), in the order of that language's alphabet."""
+    local = Locale.parse(language).territories
+    names = {code: local.get(code) or name for code, name in countries().items()}
+    return dict(sorted(names.items(), key=lambda item: sort_key(item[1], language)))
+
+
 def country_name(code: str | None) -> str:
-    return countries().get(code or "", code or "")
+    return country_names(current_language()).get(code or "", code or "")
+
+
+def current_language() -> str:
+    locale = get_locale() if has_request_context() else None
+    return locale.language if locale is not None else "en"
 
 
 def with_codes_normalized(values: dict, *fields: str) -> dict:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import aliased
 from crm import access
 from crm.extensions import db
 from crm.formatting import format_date, format_datetime
+from crm.collation import sort_key
 from crm.history import Describer
 from crm.links import record_url
 from crm.models import (AuditEntry, Event, FollowUp, Meeting, MeetingOutcome, Memorandum,
@@ -29,7 +30,7 @@ from crm.models import (AuditEntry, Event, FollowUp, Meeting, MeetingOutcome, Me
                         Project, ProjectParty, StageChange, User, meeting_organizations,
                         meeting_people, meeting_projects, stage_name)
 from crm.models.base import UTCDateTime
-from crm.reference import label
+from crm.reference import current_language, label
 from crm.postgresql import fixed_limit
 
 LIMIT = 60
@@ -197,6 +198,8 @@ def _entries(rows: list[sa.Row], t: dict[str, str]) -> list[TimelineEntry]:
             names[ref][1].append(a)
     outcomes = {o.value: label(o) for o in MeetingOutcome}
     meeting_url, project_url = _url_pattern("meetings.detail"), _url_pattern("projects.detail")
+    language = current_language()
+    by_name = lambda name: sort_key(name, language)  # noqa: E731 - in the reader's alphabet
     no_names = ((), ())
     entries = []
     edits = []  # (index in entries, object type, changes)
@@ -208,7 +211,8 @@ def _entries(rows: list[sa.Row], t: dict[str, str]) -> list[TimelineEntry]:
                 at, "meeting",
                 (t["meeting_at"] % {"where": f"{a} {b}" if b else a}) if a else t["meeting"],
                 text, f"{meeting_url[0]}{ref}{meeting_url[1]}",
-                ", ".join(sorted(people) + sorted(orgs)) or None, [outcomes[state]]))
+                ", ".join(sorted(people, key=by_name) + sorted(orgs, key=by_name)) or None,
+                [outcomes[state]]))
         elif kind == "stage":
             append(TimelineEntry(
                 at, "stage",

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from flask_babel import force_locale
 
-from crm.models import User
+from crm.models import PersonRole, User
 from tests.conftest import csrf_token_from, post_form
 
 RU = {"Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"}
@@ -220,3 +220,40 @@ def test_history_reads_as_sentences_with_names_in_each_language(
         said = Describer([("Meeting", None, {"organization_ids": [None, [studio.id]]})]) \
             .sentences("Meeting", {"organization_ids": [None, [studio.id]]})
     assert said == ["Organizations set to Kazakhfilm"], (said, person)
+
+
+def test_a_stale_edit_names_the_choices_by_their_labels(client, login_as, make_person, db):
+    person = make_person(role=PersonRole.PRODUCER)
+    person.role = PersonRole.DIRECTOR  # someone else saved in between: version 2
+    db.session.commit()
+    user = login_as("staff")
+    response = post_form(client, f"/people/{person.id}/edit",
+                         {"full_name": "Shozo Ichiyama", "role": "producer", "version": "1"})
+    table = re.search(r'<table[^>]*stale-differences.*?</table>',
+                      response.get_data(as_text=True), re.S).group(0)
+    assert "Director" in table and "Producer" in table
+    assert ">director<" not in table and ">producer<" not in table
+    user.preferred_language = "ru"
+    db.session.commit()
+    response = post_form(client, f"/people/{person.id}/edit",
+                         {"full_name": "Shozo Ichiyama", "role": "producer", "version": "1"})
+    assert "Режиссёр" in response.get_data(as_text=True)
+
+
+def test_names_sort_by_the_readers_alphabet_and_countries_are_named_in_it(app):
+    from crm.collation import sort_key
+    from crm.reference import country_name, country_names
+    names = ["Яков", "Әлия", "Ермек", "Ёлка", "Қанат", "Канат", "Іңкәр", "Alice"]
+    assert sorted(names, key=lambda n: sort_key(n, "kk")) == [
+        "Әлия", "Ермек", "Ёлка", "Канат", "Қанат", "Іңкәр", "Яков", "Alice"]
+    assert sorted(names, key=lambda n: sort_key(n, "ru"))[:5] == [
+        "Ермек", "Ёлка", "Канат", "Яков", "Әлия"]
+    assert sorted(names, key=lambda n: sort_key(n, "en"))[0] == "Alice"
+    with app.test_request_context(), force_locale("kk"):
+        assert country_name("KZ") == "Қазақстан" and country_name("JP") == "Жапония"
+    with app.test_request_context(), force_locale("ru"):
+        assert country_name("KZ") == "Казахстан"
+        ordered = list(country_names("ru").values())
+        assert ordered.index("Австрия") < ordered.index("Япония")
+    with app.test_request_context():
+        assert country_name("KZ") == "Kazakhstan"

@@ -1,12 +1,14 @@
 """/api/v1/me: the caller, as the token names them, and their own settings."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.account.services import set_language
 from crm.api import bp
 from crm.api.resources import checked_version, documents, one, stored
 from crm.api.schemas import MePatchSchema, MeSchema
+from crm.errors import ValidationFailed
 
 TAGS = ["me"]
 
@@ -30,6 +32,9 @@ def change_me(data):
     a request sends no Accept-Language, of the API's messages. Send the version read, as
     for every change."""
     user = current_user._get_current_object()
-    set_language(user, data["preferred_language"], expected_version=checked_version(user, data))
+    version = checked_version(user, data)
+    if "preferred_language" not in data:  # the one setting there is, so it is required
+        raise ValidationFailed({"preferred_language": [_("Missing data for required field.")]})
+    set_language(user, data["preferred_language"], expected_version=version)
     stored()
     return one(user)
