@@ -257,3 +257,24 @@ def test_names_sort_by_the_readers_alphabet_and_countries_are_named_in_it(app):
         assert ordered.index("Австрия") < ordered.index("Япония")
     with app.test_request_context():
         assert country_name("KZ") == "Kazakhstan"
+
+
+def test_follow_ups_say_how_far_off_they_are_in_the_readers_words(
+        client, login_as, db, make_meeting):
+    from datetime import timedelta
+    from crm.models import FollowUp
+    user = login_as("staff")
+    meeting = make_meeting()
+    today = date.today()
+    db.session.add_all([
+        FollowUp(meeting_id=meeting.id, description="Send the budget", owner_id=user.id,
+                 due_date=today + timedelta(days=18)),
+        FollowUp(meeting_id=meeting.id, description="Call Tokyo", owner_id=user.id,
+                 due_date=today - timedelta(days=3))])
+    db.session.commit()
+    page = client.get("/meetings/follow-ups").get_data(as_text=True)
+    assert "(in 18 days)" in page and "(3 days ago)" in page
+    user.preferred_language = "ru"
+    db.session.commit()
+    page = client.get("/meetings/follow-ups").get_data(as_text=True)
+    assert "(через 18 дней)" in page and "(3 дня назад)" in page

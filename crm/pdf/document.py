@@ -22,6 +22,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Paragraph, SimpleDocTemp
 
 from crm.pdf.fonts import CJK, SANS, SANS_BOLD, register_fonts
 from crm.formatting import format_datetime
+from crm.reference import current_language
 from crm.pdf.styles import INK, MARGIN, MUTED, RULE, TOP_MARGIN, styles
 from crm.pdf.tables import HeadedTable, forget_widths
 from crm.pdf.text import clean, markup, script_runs
@@ -178,7 +179,7 @@ class PDFDocument:
         width, height = self.pagesize
         y = height - self.margin + 7 * mm
         canvas.setFillColor(MUTED)
-        right = CREATOR
+        right = _("Co-production CRM")  # the app's name, as the pages' title says it
         right_width = stringWidth(right, SANS, HEADER_SIZE)
         draw_text(canvas, width - self.margin, y, right, SANS, HEADER_SIZE, align="right")
         canvas.setFillColor(INK)
@@ -213,7 +214,7 @@ class PDFDocument:
             leftMargin=self.margin, rightMargin=self.margin,
             topMargin=TOP_MARGIN, bottomMargin=self.margin,
             title=self.title(), author=self.author(), subject=self.subject(),
-            creator=CREATOR, producer=CREATOR, lang="en",
+            creator=CREATOR, producer=CREATOR, lang=current_language(),
             # The canvas starts every page in this font; the default (Helvetica) would
             # appear in the file as a font that is not embedded.
             initialFontName=SANS, initialFontSize=9, initialLeading=11.5,

@@ -216,11 +216,12 @@ class PipelineReportPDF(PDFDocument):
     # --- stages -------------------------------------------------------------------------
 
     def columns(self) -> list[Column]:
-        # Status and Due fit "Completed" and "30 Sep 2018" on one line.
+        # Status and Due fit "Completed" and "30 Sept 2018" on one line, and "Мәртебесі"
+        # (Kazakh's "Status") too.
         width = self.frame_width
-        return [Column(_("Project"), width * 0.22), Column(_("Parties and shares"), width * 0.30),
-                Column(_("Status"), width * 0.12), Column(_("Next step"), width * 0.23),
-                Column(_("Due"), width * 0.13)]
+        return [Column(_("Project"), width * 0.21), Column(_("Parties and shares"), width * 0.29),
+                Column(_("Status"), width * 0.14), Column(_("Next step"), width * 0.22),
+                Column(_("Due"), width * 0.14)]
 
     def row(self, project: sa.Row) -> list:
         title = [Line(project.title, SANS_BOLD)]
