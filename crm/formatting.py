@@ -77,7 +77,7 @@ def format_share(value: Decimal | None) -> str:
 
 def format_money(amount: Decimal | None, currency: str | None) -> str:
     """An amount in its own currency, never converted, with that currency's digits and
-    sign: 'US$1,800,000.00', '¥150,000,000' (yen have no minor unit), '₸1,800,000.00';
+    sign: 'US$1,800,000.00', 'JP¥150,000,000' (yen have no minor unit), '₸1,800,000.00';
     '1 800 000,00 ₸' in Russian and Kazakh. Without a currency: the number alone."""
     if amount is None:
         return ""

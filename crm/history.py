@@ -88,9 +88,10 @@ def _name_column(model):
     if model is PipelineStage:
         return stage_name()
     if model is Event:
-        return sa.func.trim(Event.name + " " + sa.func.coalesce(sa.cast(Event.edition, sa.String), ""))
-    return {Project: Project.title, Person: Person.full_name, Memorandum: Memorandum.reference,
-            }.get(model, getattr(model, "name", None))
+        edition = sa.func.coalesce(sa.cast(Event.edition, sa.String), "")
+        return sa.func.trim(Event.name + " " + edition)
+    return {Project: Project.title, Person: Person.full_name,
+            Memorandum: Memorandum.reference}.get(model, getattr(model, "name", None))
 
 
 @dataclass(slots=True)
@@ -147,7 +148,8 @@ class Describer:
         if "budget_amount" in changes or "budget_currency" in changes:
             amounts = changes.pop("budget_amount", [None, None])
             currencies = changes.get("budget_currency") or [None, None]
-            changes["budget"] = [_money(amounts[0], currencies[0]), _money(amounts[1], currencies[1])]
+            changes["budget"] = [_money(amounts[0], currencies[0]),
+                                 _money(amounts[1], currencies[1])]
         for field, change in changes.items():
             if field in QUIET or not isinstance(change, (list, tuple)) or len(change) != 2:
                 continue

@@ -268,7 +268,8 @@ def _project_statement() -> sa.CompoundSelect:
     in_project = sa.select(meeting_projects.c.meeting_id).where(
         meeting_projects.c.project_id == _ID)
     return _union([
-        _part("stage", at=StageChange.changed_at, a=stage_name(old), b=stage_name(new), text=StageChange.note,
+        _part("stage", at=StageChange.changed_at, a=stage_name(old), b=stage_name(new),
+              text=StageChange.note,
               who=mover.name)
         .select_from(StageChange).join(new, new.id == StageChange.to_stage_id)
         .outerjoin(old, old.id == StageChange.from_stage_id)

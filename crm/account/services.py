@@ -1,6 +1,6 @@
-"""The user's own settings: their language (`set_language`), and API tokens: creating (shown once, stored as a SHA-256 hash), finding and revoking them.
-The same code serves the profile page, the CLI (`flask crm create-token`) and the API's
-authentication."""
+"""The user's own settings: their language (`set_language`), and API tokens: creating
+(shown once, stored as a SHA-256 hash), finding and revoking them. The same code serves
+the pages, the CLI (`flask crm create-token`) and the API's authentication."""
 from __future__ import annotations
 
 import hashlib
@@ -24,7 +24,7 @@ LAST_USED_GRANULARITY = timedelta(minutes=5)
 
 
 def set_language(user: User, code: str, expected_version=None) -> None:
-    """The language the user's pages, documents and e-mails are in (crm.i18n)."""
+    """The language the user's pages and documents are in (crm.i18n)."""
     if not i18n.is_language(code):
         raise ValidationFailed({"preferred_language": [
             _l("Choose one of: %(languages)s.", languages=", ".join(i18n.LANGUAGES))]})

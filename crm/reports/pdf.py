@@ -246,7 +246,8 @@ class PipelineReportPDF(PDFDocument):
             if not projects:
                 continue
             story += self.section(
-                f"{stage.label} · " + ngettext("%(num)d project", "%(num)d projects", len(projects)),
+                f"{stage.label} · "
+                + ngettext("%(num)d project", "%(num)d projects", len(projects)),
                 data_table(self.columns(), [self.row(p) for p in projects], long=True))
         return story
 

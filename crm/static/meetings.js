@@ -304,7 +304,8 @@
   }
 
   // The page's language for dates ("2 Dec 2026, 10:00" in English, as the server writes it).
-  const dateLanguage = document.documentElement.lang === "en" ? "en-GB" : document.documentElement.lang;
+  const pageLanguage = document.documentElement.lang;
+  const dateLanguage = pageLanguage === "en" ? "en-GB" : pageLanguage;
 
   function describeWhen() {
     const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(when?.value || "");
