@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager, nullcontext
 
-from flask import has_request_context, request, session
-from flask_babel import force_locale
+from flask import g, has_request_context, request, session
+from flask_babel import force_locale, get_locale
 from flask_login import current_user
 
 DEFAULT = "en"
@@ -54,6 +54,19 @@ def from_header() -> str:
         if code in LANGUAGES:
             return code
     return DEFAULT
+
+
+def current_language() -> str:
+    """The language of this request ("en" outside one), read where Flask-Babel keeps the
+    request's locale (and the one `force_locale` sets): on its namespace in `g`. A page
+    asks for it hundreds of times (each date, country and stage name), and `get_locale()`
+    through its proxies cost more than formatting the value; anything unexpected goes
+    through `get_locale()`."""
+    try:
+        found = g._get_current_object()._flask_babel.babel_locale
+    except (AttributeError, RuntimeError):  # not yet chosen in this request, no app context
+        found = get_locale()
+    return found.language if found is not None else DEFAULT
 
 
 def is_language(code: str | None) -> bool:

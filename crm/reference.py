@@ -6,10 +6,10 @@ import functools
 import pycountry
 from babel import Locale
 from flask import g, has_request_context
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from crm.collation import sort_key
+from crm.i18n import current_language
 from crm.models import (CreditRole, MeetingOutcome, MemorandumKind, MemorandumStatus,
                         OrganizationKind, PartyRole, PersonRole, ProjectFormat, ProjectStatus,
                         Role)
@@ -39,11 +39,6 @@ def country_names(language: str) -> dict[str, str]:
 
 def country_name(code: str | None) -> str:
     return country_names(current_language()).get(code or "", code or "")
-
-
-def current_language() -> str:
-    locale = get_locale() if has_request_context() else None
-    return locale.language if locale is not None else "en"
 
 
 def with_codes_normalized(values: dict, *fields: str) -> dict:

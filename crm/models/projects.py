@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
+from crm.i18n import current_language
 from crm.models.base import (ArchivableMixin, SearchableMixin, TimestampMixin, UTCDateTime,
                              VersionedMixin, archived_index, enum_column, live_index, utcnow)
 from crm.models.events import Event
@@ -103,12 +104,6 @@ def stage_name(stage=None) -> sa.ColumnElement[str]:
     return sa.case((language == "ru", sa.func.coalesce(stage.name_ru, stage.name)),
                    (language == "kk", sa.func.coalesce(stage.name_kk, stage.name)),
                    else_=stage.name)
-
-
-def current_language() -> str:
-    from flask_babel import get_locale
-    locale = get_locale()
-    return locale.language if locale is not None else "en"
 
 
 class Project(TimestampMixin, VersionedMixin, ArchivableMixin, SearchableMixin, db.Model):
