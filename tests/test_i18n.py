@@ -278,3 +278,15 @@ def test_follow_ups_say_how_far_off_they_are_in_the_readers_words(
     db.session.commit()
     page = client.get("/meetings/follow-ups").get_data(as_text=True)
     assert "(через 18 дней)" in page and "(3 дня назад)" in page
+
+
+@pytest.mark.parametrize("language, cldr", [("en", "en_GB"), ("ru", "ru"), ("kk", "kk")])
+def test_compiled_date_formats_say_exactly_what_babel_says(language, cldr):
+    from datetime import timedelta
+    from babel import dates
+    from crm.formatting import _formats
+    formats = _formats(language)
+    for offset in range(0, 2400, 7):  # every month and weekday over six years
+        day = date(2020, 1, 1) + timedelta(days=offset)
+        assert formats.medium_date(day) == dates.format_date(day, "medium", locale=cldr)
+        assert formats.full_date(day) == dates.format_date(day, "full", locale=cldr)
