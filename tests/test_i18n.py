@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 from flask_babel import force_locale
 
 from crm.models import PersonRole, User
@@ -290,3 +291,21 @@ def test_compiled_date_formats_say_exactly_what_babel_says(language, cldr):
         day = date(2020, 1, 1) + timedelta(days=offset)
         assert formats.medium_date(day) == dates.format_date(day, "medium", locale=cldr)
         assert formats.full_date(day) == dates.format_date(day, "full", locale=cldr)
+
+
+def test_an_admin_sets_a_new_users_language_and_a_wrong_one_is_refused(client, login_as, db):
+    login_as("admin")
+    user = {"email": "asel@crm.example", "name": "Әсел", "role": "staff",
+            "password": "a long enough password"}
+    html = client.get("/admin/users/new").get_data(as_text=True)
+    assert '<option value="kk">Қазақша</option>' in html
+    refused = post_form(client, "/admin/users/new", {**user, "preferred_language": "xx"})
+    assert refused.status_code == 200
+    page = refused.get_data(as_text=True)
+    assert 'id="preferred_language-error"' in page or "Not a valid choice" in page
+    assert 'value="asel@crm.example"' in page  # the input is kept
+    assert db.session.scalar(sa.select(User).where(User.email == "asel@crm.example")) is None
+    saved = post_form(client, "/admin/users/new", {**user, "preferred_language": "kk"})
+    assert saved.status_code == 302
+    created = db.session.scalar(sa.select(User).where(User.email == "asel@crm.example"))
+    assert created.preferred_language == "kk"

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
-from crm import lifecycle
+from crm import i18n, lifecycle
 from crm.errors import ValidationFailed
 from crm.extensions import db
 from crm.models import (AuditEntry, Event, Meeting, Memorandum, Organization, Person, Project,
@@ -48,6 +48,9 @@ def _validate_user(values: dict, user: User | None = None) -> None:
         errors["name"] = [str(_l("A name is required."))]
     if "role" in values and values["role"] not in set(Role):
         errors["role"] = [str(_l("Choose one of: %(roles)s.", roles=", ".join(Role)))]
+    if "preferred_language" in values and not i18n.is_language(values["preferred_language"]):
+        errors["preferred_language"] = [str(_l("Choose one of: %(languages)s.",
+                                               languages=", ".join(i18n.LANGUAGES)))]
     org_id = values.get("organization_id")
     if org_id is not None and db.session.get(Organization, org_id) is None:
         errors["organization_id"] = [str(_l("No such organization."))]
@@ -56,14 +59,16 @@ def _validate_user(values: dict, user: User | None = None) -> None:
 
 
 def create_user(*, email: str, name: str, role: Role, password: str | None,
-                organization_id: int | None = None, active: bool = True) -> User:
+                organization_id: int | None = None, active: bool = True,
+                preferred_language: str = i18n.DEFAULT) -> User:
     """A new user (admin page, `crm create-user`): a new user always needs a password."""
     if not password:
         raise ValidationFailed({"password": [str(_l("A new user needs a password."))]})
     _validate_user({"email": email, "name": name, "role": role, "password": password,
-                    "organization_id": organization_id})
+                    "organization_id": organization_id,
+                    "preferred_language": preferred_language})
     user = User(email=email, name=name, role=Role(role), organization_id=organization_id,
-                active=active)
+                active=active, preferred_language=preferred_language)
     user.set_password(password)
     return lifecycle.create(user)
 
