@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from crm.extensions import db
 from crm.formatting import DASH, format_date, format_datetime, format_money, format_share
 from crm.links import record_url
-from crm.models import (CreditRole, Event, MeetingOutcome, Memorandum, MemorandumKind,
+from crm.models import (CreditRole, Event, Meeting, MeetingOutcome, Memorandum, MemorandumKind,
                         MemorandumStatus, Organization, OrganizationKind, PartyRole, Person,
                         PersonRole, PipelineStage, Project, ProjectFormat, ProjectStatus, Role,
                         User, stage_name)
@@ -72,7 +72,8 @@ REFERENCES = {
 OBJECTS = {
     "Project": (Project, "projects.detail"), "Organization": (Organization, "organizations.detail"),
     "Person": (Person, "people.detail"), "Event": (Event, "events.detail"),
-    "Memorandum": (Memorandum, "memoranda.detail"), "PipelineStage": (PipelineStage, None),
+    "Memorandum": (Memorandum, "memoranda.detail"), "Meeting": (Meeting, "meetings.detail"),
+    "PipelineStage": (PipelineStage, None),
     "User": (User, "admin.edit_user"),
 }
 ACTIONS = {
@@ -90,6 +91,8 @@ def _name_column(model):
     if model is Event:
         edition = sa.func.coalesce(sa.cast(Event.edition, sa.String), "")
         return sa.func.trim(Event.name + " " + edition)
+    if model is Meeting:  # the start of its notes, as the meetings list shows it
+        return sa.func.substr(Meeting.summary, 1, 60)
     return {Project: Project.title, Person: Person.full_name,
             Memorandum: Memorandum.reference}.get(model, getattr(model, "name", None))
 

@@ -139,14 +139,16 @@ LABELS = {
 
 def label(value) -> str:
     """The human label of an enum value ('production_company' -> 'Production company'),
-    translated once per request (a board shows the same few labels a hundred times)."""
+    translated once per request and language (a board shows the same few labels a
+    hundred times)."""
     if value is None:
         return ""
     translated = g.setdefault("crm_labels", {}) if has_request_context() else {}
-    text = translated.get(value)
+    key = (current_language(), value)  # a document in another language (?lang=) too
+    text = translated.get(key)
     if text is None:
         labels = LABELS.get(type(value))
-        text = translated[value] = str(labels[value]) if labels and value in labels else str(value)
+        text = translated[key] = str(labels[value]) if labels and value in labels else str(value)
     return text
 
 

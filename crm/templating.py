@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Flask, current_app, has_request_context, request, url_for
-from flask_babel import get_locale, get_translations
+from flask_babel import get_translations
 from flask_login import current_user
 from jinja2 import pass_eval_context
 from markupsafe import Markup
@@ -174,7 +174,7 @@ def register_template_helpers(app: Flask) -> None:
             "_": gettext, "gettext": gettext,
             "ngettext": _page_ngettext(translations.ungettext),
             "pgettext": _page_pgettext(translations.upgettext),
-            "language": get_locale().language,  # <html lang>, the picker
+            "language": i18n.current_language(),  # <html lang>, the picker
             # not on the API's docs page: /api/ keeps no session (its language is the
             # browser's)
             "can_pick_language": not request.path.startswith("/api/"),

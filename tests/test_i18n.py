@@ -214,6 +214,7 @@ def test_history_reads_as_sentences_with_names_in_each_language(
     audit = client.get("/admin/audit").get_data(as_text=True)
     assert f'href="/projects/{project.id}">The Horse Thieves</a>' in audit
     assert "Dana Pavilion" in audit and "budget_amount" not in audit
+    assert "Бюджет: указано 1\xa0800\xa0000,00\xa0$" in audit  # the change, in Russian
     # a meeting's links name the people, not person_ids: [3]
     from crm.history import Describer
     person = db.session.get(User, admin.id)

@@ -237,6 +237,9 @@ def filter_choices(filters: PipelineFilters | None = None) -> dict:
 
 # --- stages (admin) ----------------------------------------------------------------------
 
+STAGE_NAME_MAX = column_length(PipelineStage.name)
+
+
 def _stage_errors(key: str | None, names: dict[str, str | None],
                   stage: PipelineStage | None = None) -> dict:
     errors = {}
@@ -252,9 +255,6 @@ def _stage_errors(key: str | None, names: dict[str, str | None],
             errors[field] = [str(_l("A stage name may be at most %(n)d characters.",
                                     n=STAGE_NAME_MAX))]
     return errors
-
-
-STAGE_NAME_MAX = column_length(PipelineStage.name)
 
 
 def _stage_names(name: str | None, name_ru: str | None, name_kk: str | None) -> dict:
