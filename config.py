@@ -21,6 +21,15 @@ def _database_url(default: str) -> str:
     return url
 
 
+def _whole_number(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise RuntimeError(f"{name} must be a whole number (0 or more), not {value!r}")
+    return int(value)
+
+
 class Config:
     CRM_ENV = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-not-secret"
@@ -32,6 +41,18 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Several CRMs (or test runs) can share one Redis: each counts under its own prefix.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "crm")
+    # How many proxies stand in front of the app (0: none, X-Forwarded-* is ignored). With
+    # N, the address N hops back in X-Forwarded-For is the client's (limits, audit trail).
+    CRM_TRUSTED_PROXIES = _whole_number("CRM_TRUSTED_PROXIES", 0)
+    # Failed sign-ins for one account (crm.auth.throttle): this many are free, then each
+    # one makes the next attempt wait, doubling from CRM_LOGIN_DELAY_SECONDS up to
+    # CRM_LOGIN_DELAY_MAX_SECONDS; the count is forgotten an hour after it began.
+    CRM_LOGIN_FREE_FAILURES = 5
+    CRM_LOGIN_DELAY_SECONDS = _whole_number("CRM_LOGIN_DELAY_SECONDS", 15)
+    CRM_LOGIN_DELAY_MAX_SECONDS = _whole_number("CRM_LOGIN_DELAY_MAX_SECONDS", 300)
+    CRM_LOGIN_FAILURE_WINDOW_SECONDS = 3600
 
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     BOOTSTRAP_SERVE_LOCAL = True  # festival Wi-Fi is bad: no CDN
@@ -88,6 +109,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret"
     SQLALCHEMY_DATABASE_URI = _database_url("sqlite://")
     RATELIMIT_STORAGE_URI = "memory://"
+    CRM_TRUSTED_PROXIES = 0  # whatever the environment says
     WTF_CSRF_ENABLED = True
 
 

@@ -25,6 +25,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
     _init_extensions(app)
     _register_blueprints(app)
+    _trust_proxies(app)
 
     from crm.errors import register_error_handlers
     register_error_handlers(app)
@@ -92,3 +93,17 @@ def _register_blueprints(app: Flask) -> None:
                account_bp):
         app.register_blueprint(bp)
     api.init_app(app)
+    from crm import health
+    health.init_app(app)
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind `CRM_TRUSTED_PROXIES` proxies, the client's address and scheme are the
+    ones the proxies forwarded (rate limits, the audit trail, https redirects). Off by
+    default: without a proxy that overwrites it, X-Forwarded-For is whatever the client
+    typed, and trusting it would let anyone pick a fresh address for every attempt.
+    The Host header is not taken from X-Forwarded-Host: the proxy passes Host on."""
+    proxies = app.config.get("CRM_TRUSTED_PROXIES", 0)
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)

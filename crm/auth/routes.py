@@ -1,10 +1,19 @@
+"""Signing in and out.
+
+Two kinds of limit guard the sign-in form, neither of which can keep an account's owner
+out for long: per address (Flask-Limiter, "10 per minute; 50 per hour", counting only
+failures: what one machine may try at all), and per account (crm.auth.throttle: a short
+wait that grows with each failure and is capped at a few minutes). Behind a proxy the
+address is the client's (`CRM_TRUSTED_PROXIES`, crm.create_app).
+"""
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from crm import i18n
 from crm.account.services import set_language
-from crm.auth import bp
+from crm.auth import bp, throttle
 from crm.auth.forms import LoginForm
 from crm.auth.services import authenticate, sign_out_everywhere, sign_out_here, start_sign_in
 from crm.extensions import limiter
@@ -16,25 +25,27 @@ def _failed(response) -> bool:
     return response.status_code != 302
 
 
-def _account_key() -> str:
-    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
-
-
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute; 50 per hour", methods=["POST"], deduct_when=_failed)  # per address
-@limiter.limit("5 per minute; 20 per hour", methods=["POST"], deduct_when=_failed,
-               key_func=_account_key)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
+        wait = throttle.seconds_to_wait(form.email.data)
+        if wait:  # refused without looking at the password: no guess is tried
+            form.email.errors.append(ngettext(
+                "Too many attempts for this account: try again in %(num)d second.",
+                "Too many attempts for this account: try again in %(num)d seconds.", wait))
+            return render_template("auth/login.html", form=form), 429
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
             start_sign_in(user, request.user_agent.string)
         if user is None:
+            throttle.record_failure(form.email.data)
             form.password.errors.append(_("Wrong email or password, or the account is disabled."))
         else:
+            throttle.record_success(form.email.data)
             picked = session.get(i18n.PICKED)  # on this page, before signing in
             session.clear()  # a fresh session at login (no fixation)
             login_user(user, remember=form.remember.data)
