@@ -81,9 +81,21 @@ class Config:
     # The most projects one pipeline report lists (crm.reports.pdf.check_report_size).
     CRM_REPORT_MAX_PROJECTS = int(os.environ.get("CRM_REPORT_MAX_PROJECTS", 1500))
 
+    # Mail (crm.mail): password-reset links and invitations. CRM_SMTP_URL is
+    # smtp://host:port, smtp+starttls://user:password@host:587 or
+    # smtps://user:password@host:465; empty: no mail is sent (see README "Accounts and
+    # mail"). Links in mail start with CRM_BASE_URL (e.g. https://crm.example.org), else
+    # with the address the request came to (development only: see ProductionConfig).
+    CRM_SMTP_URL = os.environ.get("CRM_SMTP_URL", "").strip()
+    CRM_MAIL_FROM = os.environ.get("CRM_MAIL_FROM", "").strip() or "CRM <crm@localhost>"
+    CRM_BASE_URL = os.environ.get("CRM_BASE_URL", "").strip().rstrip("/")
+
 
 class DevelopmentConfig(Config):
     DEBUG = False  # `flask run --debug` turns it on when wanted
+
+
+MIN_SECRET_KEY_BYTES = 32  # 256 bits: the key of the HMAC that signs the session cookies
 
 
 class ProductionConfig(Config):
@@ -100,6 +112,20 @@ class ProductionConfig(Config):
                 "CRM_ENV=production needs SECRET_KEY: set it to a long random value, "
                 "e.g. SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')"
             )
+        if len(secret.encode("utf-8")) < MIN_SECRET_KEY_BYTES:
+            raise RuntimeError(
+                f"SECRET_KEY is too short for production: it must be at least "
+                f"{MIN_SECRET_KEY_BYTES} bytes (it signs the session cookies), e.g. "
+                "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_hex(32))')"
+            )
+        # A reset link's host must not come from the request: a forged Host header would
+        # mail a victim a link to the attacker's site, carrying the secret.
+        if os.environ.get("CRM_SMTP_URL", "").strip() and not os.environ.get("CRM_BASE_URL", "").strip():
+            raise RuntimeError(
+                "CRM_SMTP_URL is set but CRM_BASE_URL is not: set CRM_BASE_URL to the "
+                "address users open the CRM at (e.g. https://crm.example.org), which the "
+                "links in mail start with"
+            )
         # Read now rather than when this module was imported: the environment counts.
         cls.SECRET_KEY = secret
 
@@ -111,6 +137,8 @@ class TestConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     CRM_TRUSTED_PROXIES = 0  # whatever the environment says
     WTF_CSRF_ENABLED = True
+    CRM_SMTP_URL = ""  # whatever the environment says; the mail tests start a server
+    CRM_BASE_URL = ""
 
 
 def config_for_environment() -> type[Config]:

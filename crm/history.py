@@ -47,7 +47,7 @@ FIELDS = {
     "aliases": _l("Other spellings"), "password": _l("Password"), "position": _l("Position"),
     "key": _l("Key"), "name_ru": _l("Name in Russian"), "name_kk": _l("Name in Kazakh"),
     "attachments": _l("Attachments"), "terms": _l("Terms"), "follow_ups": _l("Follow-ups"),
-    "timezone": _l("Time zone"),
+    "timezone": _l("Time zone"), "tokens_revoked": _l("API tokens revoked"),
 }
 # Fields never shown as sentences: bookkeeping, or said by the entry's own title.
 QUIET = frozenset({"id", "created_at", "updated_at", "version", "last_activity_at",
@@ -82,6 +82,11 @@ ACTIONS = {
     "reorder": _l("Reordered"), "login": _l("Signed in"), "login_failed": _l("Sign-in refused"),
     "logout": _l("Signed out"), "logout_everywhere": _l("Signed out on every device"),
     "revoke": _l("Token revoked"), "denied": _l("Access refused"),
+    "password_change": _l("Password changed"),
+    "password_change_failed": _l("Password change refused"),
+    "password_reset_requested": _l("Password reset asked for"),
+    "password_reset": _l("Password reset"), "invite": _l("Invited"),
+    "invitation_accepted": _l("Invitation accepted"),
 }
 
 

@@ -39,6 +39,25 @@ def test_production_without_secret_key_refuses_to_start(production_env, secret):
         config_for_environment()
 
 
+def test_production_refuses_a_short_secret_key(production_env):
+    production_env.setenv("SECRET_KEY", "x" * 31)
+    with pytest.raises(RuntimeError, match="at least 32 bytes"):
+        config_for_environment()
+    production_env.setenv("SECRET_KEY", "ж" * 16)  # 32 bytes in UTF-8, 16 characters
+    assert config_for_environment() is ProductionConfig
+
+
+def test_production_mail_needs_the_base_url_of_its_links(production_env):
+    """Else a forged Host header would put the attacker's site in a victim's reset link."""
+    production_env.setenv("SECRET_KEY", "a" * 64)
+    production_env.setenv("CRM_SMTP_URL", "smtp://127.0.0.1:25")
+    production_env.delenv("CRM_BASE_URL", raising=False)
+    with pytest.raises(RuntimeError, match="CRM_BASE_URL"):
+        config_for_environment()
+    production_env.setenv("CRM_BASE_URL", "https://crm.example.org")
+    assert config_for_environment() is ProductionConfig
+
+
 def test_production_with_secret_key_uses_secure_cookies(production_env):
     production_env.setenv("SECRET_KEY", "a" * 64)
     chosen = config_for_environment()

@@ -1,5 +1,6 @@
 """The user's own settings: their language (`set_language`), and API tokens: creating
-(shown once, stored as a SHA-256 hash), finding and revoking them. The same code serves
+(shown once, stored as a SHA-256 hash), finding and revoking them (all at once when the
+password changes: crm.auth.services). The same code serves
 the pages, the CLI (`flask crm create-token`) and the API's authentication."""
 from __future__ import annotations
 
@@ -57,6 +58,16 @@ def revoke_token(token: ApiToken) -> None:
         token.revoked_at = utcnow()
         db.session.flush()
         audit.record("revoke", token)
+
+
+def revoke_all_tokens(user: User) -> int:
+    """Revoke every working token of `user` (a new password, "sign out on every
+    device"). Returns how many there were."""
+    working = db.session.scalars(sa.select(ApiToken).where(
+        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))).all()
+    for token in working:
+        revoke_token(token)
+    return len(working)
 
 
 def tokens_of(user: User) -> list[ApiToken]:

@@ -8,13 +8,12 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
-from crm import i18n, lifecycle
+from crm import audit, i18n, lifecycle, passwords
+from crm.auth.services import end_access, new_password_token
 from crm.errors import ValidationFailed
 from crm.extensions import db
-from crm.models import (AuditEntry, Event, Meeting, Memorandum, Organization, Person, Project,
-                        Role, User, parse_id)
-
-MIN_PASSWORD_LENGTH = 10
+from crm.models import (LOWEST_ROLE, AuditEntry, Event, Meeting, Memorandum, Organization,
+                        PasswordTokenPurpose, Person, Project, Role, User, parse_id)
 
 # What the archive page lists and restores, by the name used in its URLs.
 ARCHIVABLE = {"projects": Project, "memoranda": Memorandum, "meetings": Meeting,
@@ -42,8 +41,9 @@ def _validate_user(values: dict, user: User | None = None) -> None:
         if db.session.scalar(clash) is not None:
             errors["email"] = [str(_l("A user with this email already exists."))]
     password = values.get("password")
-    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
-        errors["password"] = [str(_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))]
+    if password is not None and (found := passwords.problems(
+            password, email=email if email is not None else getattr(user, "email", None))):
+        errors["password"] = found
     if "name" in values and not (values["name"] or "").strip():
         errors["name"] = [str(_l("A name is required."))]
     if "role" in values and values["role"] not in set(Role):
@@ -73,8 +73,40 @@ def create_user(*, email: str, name: str, role: Role, password: str | None,
     return lifecycle.create(user)
 
 
+def invite_user(*, email: str, name: str, role: Role = LOWEST_ROLE,
+                organization_id: int | None = None,
+                preferred_language: str = i18n.DEFAULT) -> tuple[User, str]:
+    """A new user who chooses their own password through an invitation link; until then
+    nobody can sign in to the account. Returns the user and the link's secret (the
+    caller mails it, or shows it when no mail can be sent)."""
+    _validate_user({"email": email, "name": name, "role": role,
+                    "organization_id": organization_id,
+                    "preferred_language": preferred_language})
+    user = User(email=email, name=name, role=Role(role), organization_id=organization_id,
+                active=True, preferred_language=preferred_language)
+    user.set_unusable_password()
+    lifecycle.create(user)
+    return user, invite_again(user)
+
+
+def invite_again(user: User) -> str:
+    """A new invitation for a user who has no password yet (an older one stops working).
+    Returns the link's secret."""
+    if user.has_usable_password:
+        raise ValidationFailed({"_": [str(_l(
+            "%(email)s has chosen a password already: they can use “Forgot password?”.",
+            email=user.email))]})
+    if not user.active:
+        raise ValidationFailed({"_": [str(_l(
+            "The account is disabled: make it active first."))]})
+    secret = new_password_token(user, PasswordTokenPurpose.INVITATION)
+    audit.record("invite", user)
+    return secret
+
+
 def update_user(user: User, values: dict, expected_version=None) -> dict:
-    """Change a user; a new password or deactivation ends the user's sessions."""
+    """Change a user; a new password or deactivation ends the user's sessions (a new
+    password also their API tokens and password links)."""
     values = dict(values)
     password = values.pop("password", None) or None
     _validate_user({**values, "password": password}, user)
@@ -89,7 +121,10 @@ def update_user(user: User, values: dict, expected_version=None) -> dict:
         extra["password"] = ["(changed)", "(changed)"]
     if values.get("active") is False and user.active:
         user.end_sessions()
-    return lifecycle.update(user, values, extra_changes=extra)
+    changes = lifecycle.update(user, values, extra_changes=extra)
+    if password:
+        end_access(user)
+    return changes
 
 
 def _other_active_admins(user: User) -> int:

@@ -83,7 +83,10 @@ def logout():
 @login_required
 def logout_everywhere():
     """Sign out on every device (a lost phone, a shared stand laptop)."""
-    sign_out_everywhere(current_user)
+    revoked = sign_out_everywhere(current_user)
     logout_user()
     flash(_("You are signed out on every device."), "info")
+    if revoked:
+        flash(_("Your API tokens (%(n)d) were revoked: create new ones where you need them.",
+                n=revoked), "info")
     return redirect(url_for("auth.login"))

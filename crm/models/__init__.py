@@ -12,13 +12,14 @@ from crm.models.projects import (DEFAULT_STAGES, STAGE_KEYS, CreditRole, PartyRo
                                  ProjectFormat, ProjectParty, ProjectPerson, ProjectStatus,
                                  StageChange, stage_name)
 from crm.models.tokens import ApiToken
-from crm.models.users import Role, SignIn, User
+from crm.models.users import (LOWEST_ROLE, PasswordToken, PasswordTokenPurpose, Role, SignIn,
+                              User)
 
 __all__ = [
     "ApiToken", "AuditEntry", "DEFAULT_STAGES", "MAX_ID", "parse_id", "Attachment", "CreditRole", "Event", "FollowUp", "Meeting", "MeetingOutcome",
     "Memorandum", "MemorandumKind", "MemorandumParty", "MemorandumStatus", "MemorandumTerm",
     "Organization", "OrganizationAlias", "OrganizationKind", "PartyRole", "Person", "PersonRole",
     "PipelineStage", "Project", "ProjectFormat", "ProjectParty", "ProjectPerson", "ProjectStatus",
-    "Role", "STAGE_KEYS", "SignIn", "StageChange", "stage_name", "User", "fold", "meeting_organizations",
+    "LOWEST_ROLE", "PasswordToken", "PasswordTokenPurpose", "Role", "STAGE_KEYS", "SignIn", "StageChange", "stage_name", "User", "fold", "meeting_organizations",
     "meeting_people", "meeting_projects", "utcnow",
 ]

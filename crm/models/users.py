@@ -21,6 +21,14 @@ class Role(enum.StrEnum):
     EXECUTIVE = "executive"
 
 
+# The least privileged role (executives read, and only their organization's deals when
+# linked to one): what a new account gets unless the administrator picks another.
+LOWEST_ROLE = Role.EXECUTIVE
+# The password "hash" of an invited user who has not chosen a password yet: no password
+# matches it (werkzeug's hashes all start with their method), so they cannot sign in.
+UNUSABLE_PASSWORD = "!"
+
+
 def new_session_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -61,7 +69,15 @@ class User(UserMixin, TimestampMixin, VersionedMixin, db.Model):
         self.session_token = new_session_token()
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return self.has_usable_password and check_password_hash(self.password_hash, password)
+
+    def set_unusable_password(self) -> None:
+        """An invited account: nobody can sign in to it until its password is set."""
+        self.password_hash = UNUSABLE_PASSWORD
+
+    @property
+    def has_usable_password(self) -> bool:
+        return not self.password_hash.startswith(UNUSABLE_PASSWORD)
 
     def end_sessions(self) -> None:
         self.session_token = new_session_token()
@@ -105,3 +121,30 @@ class SignIn(db.Model):
 
     user: Mapped[User] = relationship()
 
+
+
+class PasswordTokenPurpose(enum.StrEnum):
+    RESET = "reset"  # "Forgot password?"
+    INVITATION = "invitation"  # an administrator invited the user: the first password
+
+
+class PasswordToken(db.Model):
+    """A link that lets whoever holds it set the user's password: a reset link or an
+    invitation. The link carries a random secret; only its SHA-256 is stored. It works
+    once (the row is deleted when it is used), until `expires_at`, and only while it is
+    the user's newest of its purpose (making a new one deletes the older ones)."""
+
+    __tablename__ = "password_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[PasswordTokenPurpose] = mapped_column(
+        enum_column(PasswordTokenPurpose, "password_token_purpose"))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<PasswordToken {self.id} {self.purpose} user={self.user_id}>"
