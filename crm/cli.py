@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
@@ -43,25 +44,48 @@ def _fail_with(failure: ValidationFailed) -> None:
 
 
 @crm_cli.command("backup")
-@click.argument("path", type=click.Path(dir_okay=False, writable=True))
-def backup_command(path):
-    """Copy the SQLite database to PATH while the app keeps running."""
-    from pathlib import Path
-    from crm.backup import backup_sqlite
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def backup_command(path: Path):
+    """Write every row and every attachment to a new archive at PATH (while the app keeps
+    serving). It holds password and token hashes: keep it as secret as the database."""
+    from crm.backup import BackupError, write_backup
     try:
-        pages = backup_sqlite(Path(path))
-    except (RuntimeError, FileExistsError) as error:
+        manifest = write_backup(path)
+    except BackupError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Backed up {pages} pages to {path}.")
+    click.echo(f"Backed up {sum(manifest.tables.values())} rows of {len(manifest.tables)} "
+               f"tables and {len(manifest.attachments)} attachment files to {path} "
+               "(readable by you only: it holds password hashes).")
+
+
+@crm_cli.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def restore_command(path: Path):
+    """Replace every row of the database and every attachment file with those of the
+    backup at PATH. Stop the app first: it refuses while others are connected."""
+    from crm.backup import BackupError, restore_backup
+    try:
+        result = restore_backup(path)
+    except BackupError as error:
+        raise click.ClickException(f"{error}") from None
+    manifest = result.manifest
+    click.echo(f"Restored {sum(manifest.tables.values())} rows of {len(manifest.tables)} "
+               f"tables and {len(manifest.attachments)} attachment files from {path} "
+               f"(backup of {manifest.created_at}).")
+    if result.moved_aside:
+        click.echo(f"Files the backup does not have were moved to {result.moved_aside}.")
 
 
 @crm_cli.command("export-json")
-@click.argument("path", type=click.Path(dir_okay=False, writable=True))
-def export_json_command(path):
-    """Write everything (archived rows included, no secrets) to one JSON file."""
-    from pathlib import Path
-    from crm.backup import export_json
-    counts = export_json(Path(path))
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def export_json_command(path: Path):
+    """Write every table (archived rows included, no secrets) to a new JSON file, for
+    reading elsewhere. Not a backup: `crm backup` is."""
+    from crm.backup import BackupError, export_json
+    try:
+        counts = export_json(path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(f"Exported {sum(counts.values())} rows from {len(counts)} tables to {path}.")
 
 
