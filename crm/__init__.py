@@ -53,7 +53,13 @@ def _init_extensions(app: Flask) -> None:
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.session_protection = "strong"
+    # No Flask-Login session protection. A sign-in is a row on the server (crm.access:
+    # idle and absolute limits, ended by signing out here or everywhere), which is what
+    # protects a copied cookie's lifetime. Binding it to the address and browser would
+    # sign pavilion phones out each time they move between festival Wi-Fi and mobile
+    # data; and Flask-Login's "strong" mode does not even do that for permanent sessions
+    # (ours are): it only marks them not fresh, which nothing here reads.
+    login_manager.session_protection = None
     login_manager.user_loader(access.load_user)
     app.before_request(access.establish_viewer)
 

@@ -11,6 +11,7 @@ from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import Select
 
 from crm.reference import choices, country_names, current_language, currencies
+from crm.text import clean_multiline, line_problem
 
 
 def as_choices(pairs, blank: str | None = None) -> list[SelectChoice]:
@@ -27,12 +28,33 @@ def clean_text(value):
     return value
 
 
+def clean_multiline_text(value):
+    """`clean_text` for a text area: line breaks as \\n, stray control characters gone
+    (crm.text.clean_multiline)."""
+    if isinstance(value, str):
+        value = clean_multiline(value)
+    return clean_text(value)
+
+
+def one_line(_form, field) -> None:
+    """A one-line field refuses line breaks, controls and direction overrides (crm.text)."""
+    if problem := line_problem(field.data if isinstance(field.data, str) else None):
+        raise ValidationError(problem)
+
+
 def TextField(label, max_length: int, validators=(), **kw):  # noqa: N802 - a field factory
-    return StringField(label, validators=[*validators, Length(max=max_length)],
+    return StringField(label, validators=[*validators, one_line, Length(max=max_length)],
                        filters=[clean_text], render_kw={"maxlength": max_length}, **kw)
 
 
 def LongTextField(label, max_length: int = 20_000, validators=(), **kw):  # noqa: N802
+    return TextAreaField(label, validators=[*validators, Length(max=max_length)],
+                         filters=[clean_multiline_text], render_kw={"rows": 4}, **kw)
+
+
+def NameLinesField(label, max_length: int, validators=(), **kw):  # noqa: N802
+    """A text area of one name per line (other spellings): each line is a one-line value
+    that the form's own validator checks, so nothing in it is dropped unseen."""
     return TextAreaField(label, validators=[*validators, Length(max=max_length)],
                          filters=[clean_text], render_kw={"rows": 4}, **kw)
 

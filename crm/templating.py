@@ -150,7 +150,7 @@ def register_template_helpers(app: Flask) -> None:
         if not has_request_context():  # a template rendered outside a request
             return {"today": datetime.now(UTC).date(), "can_edit": False,
                     "can_administer": False, "language": i18n.DEFAULT,
-                    "can_pick_language": False,
+                    "can_pick_language": False, "has_session": False,
                     "languages": i18n.LANGUAGES}
         user = current_user._get_current_object()
         frame = _frame()
@@ -175,8 +175,10 @@ def register_template_helpers(app: Flask) -> None:
             "ngettext": _page_ngettext(translations.ungettext),
             "pgettext": _page_pgettext(translations.upgettext),
             "language": i18n.current_language(),  # <html lang>, the picker
-            # not on the API's docs page: /api/ keeps no session (its language is the
-            # browser's)
-            "can_pick_language": not request.path.startswith("/api/"),
+            # Not on the API's docs page: /api/ keeps no session (crm.api.auth), so it has
+            # no CSRF token for the picker or the sign-out forms, even for a reader who
+            # sent a bearer token; its language is the browser's.
+            "has_session": (has_session := not request.path.startswith("/api/")),
+            "can_pick_language": has_session,
             "languages": i18n.LANGUAGES,
         }

@@ -180,9 +180,11 @@ KAZAKH_NAME = "Шәкен Айманов атындағы «Қазақфильм
 
 
 def test_organization_crud_keeps_local_names_exactly(client, db, admin, staff):
-    response = client.post(f"{API}/organizations", headers=staff, json={
-        "name": "Kazakhfilm", "local_name": KAZAKH_NAME, "kind": "studio", "country": "kz",
-        "city": "Almaty", "aliases": ["Kazakfilm", "Казахфильм"]})
+    new = {"name": "Kazakhfilm", "local_name": KAZAKH_NAME, "kind": "studio", "country": "kz",
+           "city": "Almaty", "aliases": ["Kazakfilm", "Казахфильм"]}
+    refused = client.post(f"{API}/organizations", headers=staff, json=new)
+    assert refused.get_json()["errors"]["country"] == ["Write the code in capitals: KZ."]
+    response = client.post(f"{API}/organizations", headers=staff, json={**new, "country": "KZ"})
     assert response.status_code == 201, response.get_json()
     created = response.get_json()
     assert response.headers["Location"] == f"{API}/organizations/{created['id']}"
@@ -223,9 +225,12 @@ def test_organization_list_pages_and_filters(client, make_organization, admin):
                       headers=admin).get_json()
     assert (body["page"], body["per_page"], body["total"]) == (2, 2, 5)
     assert [o["name"] for o in body["items"]] == ["Studio 2", "Studio 3"]
-    body = client.get(f"{API}/organizations", query_string={"country": "kz"},
+    body = client.get(f"{API}/organizations", query_string={"country": "KZ"},
                       headers=admin).get_json()
     assert [o["name"] for o in body["items"]] == ["Studio 1", "Studio 3"]
+    for odd in ("kz", ""):  # a filter takes what the document lists, nothing else
+        assert_problem(client.get(f"{API}/organizations", query_string={"country": odd},
+                                  headers=admin), 422, "country")
     assert_problem(client.get(f"{API}/organizations", query_string={"per_page": 201},
                               headers=admin), 422, "per_page")
 
@@ -298,11 +303,11 @@ def test_project_with_two_parties_is_created_and_moved_with_a_note_in_its_histor
     director = make_person(full_name="Yerlan Nurmukhambetov")
     response = client.post(f"{API}/projects", headers=admin, json={
         "title": "The Horse Thieves", "original_title": "Жылқы ұрылары", "format": "feature",
-        "budget_amount": "1500000.50", "budget_currency": "usd",
+        "budget_amount": "1500000.50", "budget_currency": "USD",
         "parties": [
             {"organization_id": kazakhfilm.id, "role": "majority_coproducer",
              "share_percent": "60"},
-            {"organization_id": tnc.id, "role": "minority_coproducer", "share_percent": 40}],
+            {"organization_id": tnc.id, "role": "minority_coproducer", "share_percent": "40"}],
         "people": [{"person_id": director.id, "role": "director"}]})
     assert response.status_code == 201, response.get_json()
     project = response.get_json()
@@ -362,7 +367,7 @@ def test_project_patch_replaces_parties_under_the_same_share_rules(
         "parties": [{"organization_id": kazakhfilm.id, "role": "majority_coproducer",
                      "share_percent": "69.5"},
                     {"organization_id": tnc.id, "role": "minority_coproducer",
-                     "share_percent": 30.5}]})
+                     "share_percent": "30.5"}]})
     assert response.status_code == 200, response.get_json()
     changed = response.get_json()
     assert [p["share_percent"] for p in changed["parties"]] == ["69.50", "30.50"]

@@ -19,8 +19,8 @@ from flask_smorest.utils import prepare_response
 
 from crm.api.auth import (StatelessApiSessions, prepare_api_request, rate_limit, rate_limit_key,
                           require_json_body, require_token)
-from crm.api.errors import PROBLEM_MIMETYPE, register_problem_handlers
-from crm.api.schemas import DecimalString, ProblemSchema
+from crm.api.errors import PROBLEM_MIMETYPE, JsonBodyParser, register_problem_handlers
+from crm.api.schemas import BUDGET_RULE, DecimalString, ProblemSchema
 from crm.extensions import csrf, limiter
 
 API_TITLE = "Co-production CRM API"
@@ -41,6 +41,7 @@ TAGS = (
 )
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+bp.ARGUMENTS_PARSER = JsonBodyParser()  # before any route is declared on it
 docs_bp = FlaskBlueprint("api_docs", __name__, url_prefix="/api/v1")
 
 bp.before_request(require_token)
@@ -113,6 +114,9 @@ def init_app(app: Flask) -> CrmApi:
     for name, description in TAGS:
         api.spec.tag({"name": name, "description": description})
     api.register_blueprint(bp)
+    # Rules across fields that marshmallow checks in code, said in the document too.
+    for name in ("ProjectCreate", "ProjectPatch"):
+        api.spec.components.schemas[name].update(BUDGET_RULE)
     app.register_blueprint(docs_bp)
     csrf.exempt(bp)
     app.session_interface = StatelessApiSessions(app.session_interface)

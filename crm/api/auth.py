@@ -99,6 +99,14 @@ def require_json_body() -> None:
     if request.method in ("POST", "PATCH", "PUT") and has_body and not request.is_json:
         raise Problem(415, _("Send the body as application/json, not %(type)s.",
                              type=request.mimetype or "without a Content-Type"))
+    if has_body and request.is_json:
+        # Parsed once, here, and kept for the handlers (crm.api.errors.JsonBodyParser).
+        # Python's parser recurses per level of nesting: a body of a thousand nested
+        # arrays would end in RecursionError, a server error, instead of a refusal.
+        try:
+            request.get_json(silent=True)
+        except RecursionError:
+            raise Problem(400, _("The JSON body is nested too deeply.")) from None
 
 
 def rate_limit() -> str:

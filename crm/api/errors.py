@@ -15,6 +15,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from crm.api.messages import translate
@@ -68,6 +70,19 @@ class Problem(HTTPException):
         self.code = status
         self.errors = errors
         self.extra_headers = headers or {}
+
+
+class JsonBodyParser(FlaskParser):
+    """webargs' parser, reading the body Flask parsed once (crm.api.auth.require_json_body
+    has refused what cannot be parsed safely) instead of parsing it a second time."""
+
+    def _raw_load_json(self, req):
+        if not is_json_request(req):
+            return core.missing
+        body = req.get_json(silent=True)
+        if body is None:  # not valid JSON (or a bare null): webargs says which
+            return super()._raw_load_json(req)
+        return body
 
 
 def is_api_path(path: str) -> bool:

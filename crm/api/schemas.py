@@ -8,17 +8,21 @@ alike, and their messages come back in the same `errors` {field: [messages]} sha
 
 Conventions: field names are the domain model's; references are `<thing>_id(s)`; a
 project's `stage` is the stage key; decimals (shares, budgets) travel as JSON strings
-("60.00") so no float rounding creeps in (numbers are accepted on input); dates are
+("60.00") so no float rounding creeps in; dates are
 ISO 8601 (YYYY-MM-DD); date-times ISO 8601 with an offset. Optional text sent as "" is
 stored as null. Unknown fields in a body are an error.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from marshmallow import Schema, ValidationError, fields, validate
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from crm.models import (CreditRole, Event, FollowUp, Meeting, MeetingOutcome, Memorandum,
                         MemorandumKind, MemorandumParty, MemorandumStatus, MemorandumTerm,
@@ -26,7 +30,13 @@ from crm.models import (CreditRole, Event, FollowUp, Meeting, MeetingOutcome, Me
                         PipelineStage, Project, ProjectFormat, ProjectStatus, Role)
 from crm.i18n import LANGUAGES
 from crm.models.base import MAX_ID, column_length
-from crm.organizations.services import ALIAS_MAX, alias_problem, website_problem
+from crm.projects.services import STAGE_NOTE_MAX
+from crm.organizations.services import ALIAS_MAX, WEBSITE_PATTERN, alias_problem, website_problem
+from crm.meetings.services import MAX_FOLLOW_UPS, MAX_LINKS
+from crm.people.services import email_problem
+from crm.reference import countries, currencies
+from crm.text import (BLANK, NON_BLANK_LINE_PATTERN, NON_BLANK_TEXT_PATTERN, ONE_LINE_PATTERN,
+                      clean_multiline, line_problem)
 
 ID_MAX = MAX_ID  # ids are 32-bit on PostgreSQL
 PER_PAGE_DEFAULT = 50
@@ -54,10 +64,25 @@ def rule(problem) -> callable:
 
 class Text(fields.String):
     """Text as typed, in any script: surrounding space removed, NFC-normalised. NUL
-    characters are refused (PostgreSQL cannot store them)."""
+    characters are refused (PostgreSQL cannot store them). One line, unless
+    `multiline=True`: crm.text says what each may hold, as for the pages' forms."""
 
     default_error_messages = {"control": "Text may not contain NUL characters.",
-                              "encoding": "Not valid Unicode text."}
+                              "encoding": "Not valid Unicode text.",
+                              "blank": _l("This may not be blank.")}
+
+    #: What the OpenAPI document says a value must look like (the same rules, crm.text):
+    #: a name or a title is one line with something in it; a required text, something.
+    pattern: str | None = NON_BLANK_LINE_PATTERN
+    multiline_pattern: str | None = NON_BLANK_TEXT_PATTERN
+    may_be_blank = False
+
+    def __init__(self, *, multiline: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.multiline = multiline
+        pattern = self.multiline_pattern if multiline else self.pattern
+        if pattern:
+            self.metadata = {"pattern": pattern, **self.metadata}
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
@@ -67,11 +92,25 @@ class Text(fields.String):
             value.encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate (\ud800) from JSON
             raise self.make_error("encoding") from None
-        return unicodedata.normalize("NFC", value.strip())
+        for check in self.validators:  # the document's maxLength counts what was sent
+            if isinstance(check, validate.Length) and check.max is not None:
+                check(value)
+        if self.multiline:
+            value = clean_multiline(value)
+        elif problem := line_problem(value):  # before the line break at its end is gone
+            raise ValidationError(problem)
+        value = unicodedata.normalize("NFC", value.strip())
+        if not value and not self.may_be_blank:
+            raise self.make_error("blank")
+        return value
 
 
 class OptionalText(Text):
     """Text that may be absent: null or "" (or only spaces) is stored as null."""
+
+    pattern = ONE_LINE_PATTERN
+    multiline_pattern = None
+    may_be_blank = True
 
     def __init__(self, **kwargs):
         super().__init__(allow_none=True, **kwargs)
@@ -84,29 +123,54 @@ class OptionalText(Text):
             super()._validate(value)
 
 
-class Code(OptionalText):
-    """An ISO code (country, currency), upper-cased; the services check it exists."""
+class Code(fields.String):
+    """An ISO code (country, currency) exactly as the standard writes it, or null: the
+    OpenAPI document lists every code there is, and nothing else is taken."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
-        value = super()._deserialize(value, attr, data, **kwargs)
-        return value.upper() if value else None
+    def __init__(self, codes: Iterable[str], unknown: str, **kwargs):
+        self.codes = tuple(codes)
+        super().__init__(allow_none=True, validate=validate.OneOf(self.codes, error=unknown),
+                         **kwargs)
+
+    def _validate(self, value):
+        if isinstance(value, str) and value not in self.codes and value.upper() in self.codes:
+            raise ValidationError(_("Write the code in capitals: %(code)s.", code=value.upper()))
+        super()._validate(value)
+
+
+def CountryCode(**kwargs) -> Code:  # noqa: N802 - a field factory
+    kwargs.setdefault("metadata", {"description": "ISO 3166-1 alpha-2 country code."})
+    return Code(countries(), _l("Unknown country code."), **kwargs)
+
+
+def CurrencyCode(**kwargs) -> Code:  # noqa: N802 - a field factory
+    kwargs.setdefault("metadata", {"description": "ISO 4217 currency code."})
+    return Code(currencies(), _l("Unknown currency code."), **kwargs)
 
 
 class DecimalString(fields.Decimal):
-    """A decimal number as a JSON string ("40.00"), exact; numbers are accepted on input.
-    At most `places` decimal places."""
+    """A decimal number of 0 or more as a JSON string ("40.00"), exact, with at most
+    `places` decimal places. Only digits with an optional fraction are taken: not a JSON
+    number (a float may already be rounded), nor what Python's Decimal would also read
+    ("1e3", " 7", "1_0", "1."). The field's validators say what range it has, and
+    `pattern` says the same for the OpenAPI document."""
 
-    default_error_messages = {"places": "At most {places} decimal places."}
+    SYNTAX = re.compile(r"[0-9]+(\.[0-9]+)?")
 
-    def __init__(self, *, places: int = 2, **kwargs):
-        kwargs.setdefault("metadata", {})
-        kwargs["metadata"].setdefault("pattern", r"^-?[0-9]+(\.[0-9]{1,%d})?$" % places)
-        kwargs["metadata"].setdefault("example", "40.00")
+    default_error_messages = {"places": "At most {places} decimal places.",
+                              "string": _l('Send the number as a string, e.g. "40.00".')}
+
+    def __init__(self, *, places: int = 2, pattern: str | None = None, **kwargs):
+        pattern = pattern or r"^[0-9]+(\.[0-9]{1,%d})?$" % places
+        kwargs["metadata"] = {"pattern": pattern, "example": "40.00",
+                              **kwargs.get("metadata", {})}
         super().__init__(as_string=True, allow_nan=False, **kwargs)
         self.max_places = places
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool):
+        if not isinstance(value, str):
+            raise self.make_error("string")
+        if not self.SYNTAX.fullmatch(value):
             raise self.make_error("invalid")
         number = super()._deserialize(value, attr, data, **kwargs)
         if number is not None and number.as_tuple().exponent < -self.max_places:
@@ -118,10 +182,25 @@ class DecimalString(fields.Decimal):
             super()._validate(value)
 
 
+# The years 1900 to 2200, at the start of an ISO 8601 date or date-time (JSON Schema has no
+# bounds for dates: the OpenAPI document says it with a pattern).
+YEARS_PATTERN = "^(19[0-9]{2}|2[01][0-9]{2}|2200)-"
+
+
+class StrictBoolean(fields.Boolean):
+    """true or false, as JSON writes them (marshmallow would also take 1, "yes", "on")."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
 class Day(fields.Date):
     """A date between 1900 and 2200 (anything else is a typing mistake)."""
 
     def __init__(self, **kwargs):
+        kwargs["metadata"] = {"pattern": YEARS_PATTERN, **kwargs.get("metadata", {})}
         super().__init__(validate=validate.Range(EARLIEST_DAY, LATEST_DAY,
                                                  error="Enter a date between 1900 and 2200."),
                          **kwargs)
@@ -137,11 +216,12 @@ def Id(**kwargs) -> fields.Integer:  # noqa: N802 - a field factory
 
 
 def Ids(**kwargs) -> fields.List:  # noqa: N802 - a field factory
-    return fields.List(Id(), validate=validate.Length(max=200), **kwargs)
+    kwargs.setdefault("validate", validate.Length(max=200))
+    return fields.List(Id(), **kwargs)
 
 
 def LongText(**kwargs) -> OptionalText:  # noqa: N802 - a field factory
-    return OptionalText(validate=validate.Length(max=LONG_TEXT_MAX), **kwargs)
+    return OptionalText(multiline=True, validate=validate.Length(max=LONG_TEXT_MAX), **kwargs)
 
 
 def Choice(enum_cls, **kwargs) -> fields.Enum:  # noqa: N802 - a field factory
@@ -199,7 +279,7 @@ class ProblemSchema(Schema):
 
 
 class ListQuery(Schema):
-    q = Text(validate=validate.Length(max=200),
+    q = OptionalText(validate=validate.Length(max=200),
              metadata={"description": "Search text (any script, case-insensitive)."})
     page = fields.Integer(load_default=1, validate=validate.Range(1, ID_MAX))
     per_page = fields.Integer(load_default=PER_PAGE_DEFAULT,
@@ -211,8 +291,7 @@ def FilterId(description: str) -> fields.Integer:  # noqa: N802 - a field factor
 
 
 def CountryFilter() -> Code:  # noqa: N802 - a field factory
-    return Code(validate=validate.Regexp(r"^[A-Z]{2}$", error="Use an ISO 3166-1 alpha-2 code."),
-                metadata={"description": "ISO 3166-1 alpha-2 country code."})
+    return CountryCode()
 
 
 def page_of(item_schema: type[Schema], name: str) -> type[Schema]:
@@ -234,9 +313,10 @@ class OrganizationCreateSchema(Schema):
     local_name = OptionalText(validate=fits(Organization, "local_name"), metadata={
         "description": "The name in its own script, e.g. Қазақфильм or 東京ニューシネマ."})
     kind = Choice(OrganizationKind, required=True)
-    country = Code(metadata={"description": "ISO 3166-1 alpha-2 country code."})
+    country = CountryCode()
     city = OptionalText(validate=fits(Organization, "city"))
-    website = OptionalText(validate=[fits(Organization, "website"), rule(website_problem)])
+    website = OptionalText(validate=[fits(Organization, "website"), rule(website_problem)],
+                           metadata={"pattern": WEBSITE_PATTERN})
     # The length is the column's, shown in the OpenAPI document; the rule is the service's.
     aliases = fields.List(Text(validate=[validate.Length(1, ALIAS_MAX), rule(alias_problem)]),
                           validate=validate.Length(max=50),
@@ -270,8 +350,10 @@ class PersonCreateSchema(Schema):
     position = OptionalText(validate=fits(Person, "position"))
     role = Choice(PersonRole, required=True)
     organization_id = Id(allow_none=True, metadata={"description": "Current organization."})
-    country = Code(metadata={"description": "ISO 3166-1 alpha-2 country code."})
-    email = OptionalText(validate=[fits(Person, "email"), validate.Email()])
+    country = CountryCode()
+    email = OptionalText(validate=[fits(Person, "email"), rule(email_problem)], metadata={
+        # an address, or nothing ("" and blanks are stored as null, as for all optional text)
+        "anyOf": [{"format": "email"}, {"pattern": f"^[{BLANK}]*$"}]})
     phone = OptionalText(validate=fits(Person, "phone"))
     notes = LongText()
 
@@ -297,10 +379,10 @@ PersonPage = page_of(PersonSchema, "PersonPage")
 
 class EventCreateSchema(Schema):
     name = Text(required=True, validate=fits(Event, "name"))
-    edition = fields.Integer(strict=True, allow_none=True,
+    edition = fields.Integer(strict=True, allow_none=True, validate=validate.Range(1900, 2200),
                              metadata={"description": "The year, e.g. 2018."})
     city = OptionalText(validate=fits(Event, "city"))
-    country = Code(metadata={"description": "ISO 3166-1 alpha-2 country code."})
+    country = CountryCode()
     start_date = Day(allow_none=True)
     end_date = Day(allow_none=True)
     venue = OptionalText(validate=fits(Event, "venue"),
@@ -326,10 +408,14 @@ EventPage = page_of(EventSchema, "EventPage")
 
 # --- projects ---------------------------------------------------------------------------
 
+# Above 0 and at most 100, at most two decimal places (100, 40.5, 0.25; not 0, not 100.5).
+SHARE_PATTERN = r"^0*(100(\.0{1,2})?|[1-9][0-9]?(\.[0-9]{1,2})?|0\.(0[1-9]|[1-9][0-9]?))$"
+
+
 class ProjectPartySchema(Schema):
     organization_id = Id(required=True)
     role = Choice(PartyRole, required=True)
-    share_percent = DecimalString(allow_none=True, metadata={
+    share_percent = DecimalString(allow_none=True, pattern=SHARE_PATTERN, metadata={
         "description": "Share of the financing in percent, above 0 and at most 100; the "
                        "shares of a project add up to at most 100."})
 
@@ -372,9 +458,12 @@ class ProjectCreateSchema(Schema):
         "description": "Stage key (see /api/v1/stages). New projects default to the first "
                        "stage; to move a project later, POST to /api/v1/projects/{id}/stage."})
     status = Choice(ProjectStatus)
-    budget_amount = DecimalString(allow_none=True, validate=validate.Range(
-        max=Decimal("999999999999.99"), error="At most 999,999,999,999.99."))
-    budget_currency = Code(metadata={"description": "ISO 4217 currency code."})
+    budget_amount = DecimalString(
+        allow_none=True, pattern=r"^0*[0-9]{1,12}(\.[0-9]{1,2})?$",
+        validate=validate.Range(max=Decimal("999999999999.99"),
+                                error="At most 999,999,999,999.99."),
+        metadata={"description": "0 to 999,999,999,999.99, with its budget_currency."})
+    budget_currency = CurrencyCode()
     origin_event_id = Id(allow_none=True, metadata={"description": "Where it was first "
                                                                    "discussed."})
     next_step = OptionalText(validate=fits(Project, "next_step"))
@@ -382,6 +471,20 @@ class ProjectCreateSchema(Schema):
     notes = LongText()
     parties = fields.List(fields.Nested(ProjectPartySchema), validate=validate.Length(max=50))
     people = fields.List(fields.Nested(ProjectCreditSchema), validate=validate.Length(max=100))
+
+    @validates_schema
+    def _budget_has_its_currency(self, data, **_kwargs):
+        """A budget amount comes with its currency, in the same body (BUDGET_RULE)."""
+        if data.get("budget_amount") is not None and data.get("budget_currency") is None:
+            raise ValidationError(str(_l("Give the currency of the budget.")), "budget_currency")
+
+
+#: `_budget_has_its_currency` in JSON Schema, for the OpenAPI document (crm.api.init_app):
+#: no amount (or null), or a currency that is not null.
+BUDGET_RULE = {"anyOf": [
+    {"properties": {"budget_amount": {"nullable": True, "enum": [None]}}},
+    {"required": ["budget_currency"], "properties": {"budget_currency": {"type": "string"}}},
+]}
 
 
 class ProjectPatchSchema(PatchSchema, ProjectCreateSchema):
@@ -408,7 +511,7 @@ class ProjectQuery(ListQuery):
 class PipelineQuery(Schema):
     """The filters of the pipeline report (the board's: every stage is shown)."""
 
-    q = Text(validate=validate.Length(max=200),
+    q = OptionalText(validate=validate.Length(max=200),
              metadata={"description": "Search text (any script, case-insensitive)."})
     status = Choice(ProjectStatus)
     country = CountryFilter()
@@ -419,7 +522,8 @@ class PipelineQuery(Schema):
 class StageMoveSchema(Schema):
     stage = Text(required=True, validate=fits(PipelineStage, "key"),
                  metadata={"description": "The key of the stage to move to."})
-    note = OptionalText(metadata={"description": "Why, kept in the stage history."})
+    note = OptionalText(multiline=True, validate=validate.Length(max=STAGE_NOTE_MAX),
+                        metadata={"description": "Why, kept in the stage history."})
     version = fields.Integer(strict=True, validate=validate.Range(1, ID_MAX), load_only=True,
                              metadata={"description": "The version you read (optional)."})
 
@@ -437,7 +541,7 @@ class MemorandumPartySchema(Schema):
 
 class MemorandumTermSchema(Schema):
     heading = Text(required=True, validate=fits(MemorandumTerm, "heading"))
-    text = Text(required=True, validate=validate.Length(max=LONG_TEXT_MAX))
+    text = Text(required=True, multiline=True, validate=validate.Length(max=LONG_TEXT_MAX))
 
 
 class AttachmentSchema(Schema):
@@ -499,15 +603,19 @@ class FollowUpSchema(Schema):
     id = Id(metadata={"description": "Give it to change an existing follow-up; leave it out "
                                      "to add one. Follow-ups not listed are removed."})
     description = Text(required=True, validate=fits(FollowUp, "description"))
-    owner_id = Id(required=True, allow_none=True,
+    owner_id = Id(required=True,
                   metadata={"description": "A user id: an active staff member or admin."})
     due_date = Day(allow_none=True)
-    done = fields.Boolean(load_default=False)
+    done = StrictBoolean(load_default=False)
     done_at = fields.DateTime(dump_only=True, allow_none=True)
 
 
 class AwareMoment(fields.AwareDateTime):
     """A date-time with its offset (2017-05-20T11:00:00+02:00), between 1900 and 2200."""
+
+    def __init__(self, **kwargs):
+        kwargs["metadata"] = {"pattern": YEARS_PATTERN, **kwargs.get("metadata", {})}
+        super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         moment = super()._deserialize(value, attr, data, **kwargs)
@@ -521,12 +629,15 @@ class MeetingCreateSchema(Schema):
         "description": "When it took place, with its offset, e.g. 2017-05-20T11:00:00+02:00."})
     event_id = Id(allow_none=True)
     location = OptionalText(validate=fits(Meeting, "location"))
-    summary = Text(required=True, metadata={"description": "What was discussed."})
+    summary = Text(required=True, multiline=True,
+                   metadata={"description": "What was discussed."})
     outcome = Choice(MeetingOutcome)
-    organization_ids = Ids()
-    person_ids = Ids()
-    project_ids = Ids(metadata={"description": "Projects discussed."})
-    follow_ups = fields.List(fields.Nested(FollowUpSchema), validate=validate.Length(max=100))
+    organization_ids = Ids(validate=validate.Length(max=MAX_LINKS))
+    person_ids = Ids(validate=validate.Length(max=MAX_LINKS))
+    project_ids = Ids(validate=validate.Length(max=MAX_LINKS),
+                      metadata={"description": "Projects discussed."})
+    follow_ups = fields.List(fields.Nested(FollowUpSchema),
+                             validate=validate.Length(max=MAX_FOLLOW_UPS))
 
 
 class MeetingPatchSchema(PatchSchema, MeetingCreateSchema):

@@ -10,7 +10,6 @@ from flask_babel import ngettext
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 from sqlalchemy.orm import joinedload, selectinload
-from werkzeug.utils import secure_filename
 
 from crm.extensions import db
 from crm.models import Event, FollowUp, Meeting
@@ -19,6 +18,7 @@ from crm.formatting import (format_date, format_day, format_time, or_dash,
                                 with_local_name)
 from crm.pdf.styles import MUTED
 from crm.reference import country_name, label
+from crm.text import download_stem
 
 
 class EventMeetingLogPDF(PDFDocument):
@@ -44,7 +44,7 @@ class EventMeetingLogPDF(PDFDocument):
         return _("Meetings at %(event)s", event=self.event.label)
 
     def filename(self) -> str:
-        name = secure_filename(self.event.label) or f"event-{self.event.id}"
+        name = download_stem(self.event.label) or f"event-{self.event.id}"
         return f"{name}-meetings.pdf"
 
     def story(self) -> list[Flowable]:

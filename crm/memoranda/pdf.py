@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 from sqlalchemy.orm import joinedload, selectinload
-from werkzeug.utils import secure_filename
 
 from crm.extensions import db
 from crm.models import (Meeting, Memorandum, MemorandumParty, Organization, Project, ProjectParty,
@@ -15,6 +14,7 @@ from crm.pdf import Column, PDFDocument, data_table, facts_table
 from crm.formatting import (format_date, format_datetime, format_money, format_share,
                                 or_dash, with_local_name)
 from crm.reference import label
+from crm.text import download_stem
 
 
 class MemorandumSummaryPDF(PDFDocument):
@@ -92,7 +92,8 @@ class MemorandumSummaryPDF(PDFDocument):
         return self.memorandum.title
 
     def filename(self) -> str:
-        reference = secure_filename(self.memorandum.reference) or f"memorandum-{self.memorandum.id}"
+        reference = (download_stem(self.memorandum.reference)
+                     or f"memorandum-{self.memorandum.id}")
         return f"{reference}-summary.pdf"
 
     def story(self) -> list[Flowable]:

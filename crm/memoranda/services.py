@@ -28,7 +28,6 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, aliased, selectinload
-from werkzeug.utils import secure_filename
 
 from crm import audit, lifecycle
 from crm.errors import ValidationFailed
@@ -38,6 +37,7 @@ from crm.models import (Attachment, Event, Memorandum, MemorandumKind, Memorandu
                         utcnow)
 from crm.reference import label
 from crm.postgresql import fixed_limit
+from crm.text import download_stem
 
 S = MemorandumStatus
 
@@ -595,15 +595,10 @@ def attachment_path(attachment: Attachment) -> str:
 
 
 def download_name(attachment: Attachment) -> str:
-    """A filename that is safe in a Content-Disposition header: secure_filename for ASCII
-    names; other scripts keep their letters (sent as RFC 5987 filename*)."""
+    """A filename that is safe in a Content-Disposition header, in the name's own script
+    (crm.text.download_stem), with the extension its content type allows."""
     stem, extension = os.path.splitext(attachment.filename)
     extension = extension.lower()
     if extension not in ATTACHMENT_TYPES.get(attachment.content_type, (b"", ()))[1]:
         extension = ATTACHMENT_TYPES.get(attachment.content_type, (b"", (".bin",)))[1][0]
-    if stem.isascii():
-        stem = secure_filename(stem)
-    else:
-        stem = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in stem)
-        stem = re.sub(r"_+", "_", stem).strip("._")
-    return f"{stem or 'attachment'}{extension}"
+    return f"{download_stem(stem) or 'attachment'}{extension}"

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SubmitField
 from wtforms.validators import DataRequired, ValidationError
 
-from crm.form_fields import CountryField, EnumField, LongTextField, TextField
+from crm.form_fields import CountryField, EnumField, LongTextField, NameLinesField, TextField
 from crm.models import Organization, OrganizationKind
 from crm.models.base import column_length
 from crm.organizations.services import alias_lines, alias_problem, website_problem
@@ -17,8 +17,8 @@ class OrganizationForm(FlaskForm):
     country = CountryField()
     city = TextField(_l("City"), column_length(Organization.city))
     website = TextField(_l("Website"), column_length(Organization.website))
-    aliases = LongTextField(_l("Other spellings"), 4000,
-                            description=_l("One per line, e.g. Kazakfilm, Казахфильм"))
+    aliases = NameLinesField(_l("Other spellings"), 4000,
+                             description=_l("One per line, e.g. Kazakfilm, Казахфильм"))
     notes = LongTextField(_l("Notes"))
     version = HiddenField()
     submit = SubmitField(_l("Save"))

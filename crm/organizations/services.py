@@ -16,10 +16,17 @@ from crm.models import (Organization, OrganizationAlias, OrganizationKind, Perso
 from crm.models.base import column_length
 from crm.reference import is_country, with_codes_normalized
 from crm.postgresql import fixed_limit
+from crm.text import BLANK, NOT_IN_A_LINE, line_problem
 
 
 WEBSITE_MESSAGE = _l("Enter a full address, starting with https://")
-_WEBSITE = re.compile(r"https?://[^\s/$.?#][^\s]*\.[^\s]+")
+# A web address: http(s)://, a host with a dot, no white space (of any kind, spelled out so
+# that the API's document says exactly the same, crm.text).
+_NOT_IN_ADDRESS = NOT_IN_A_LINE + BLANK
+_WEBSITE_CORE = rf"https?://[^{_NOT_IN_ADDRESS}/$.?#][^{_NOT_IN_ADDRESS}]*\.[^{_NOT_IN_ADDRESS}]+"
+_WEBSITE = re.compile(_WEBSITE_CORE)
+#: The rule for the OpenAPI document: the address, or nothing (blanks around are removed).
+WEBSITE_PATTERN = f"^[{BLANK}]*({_WEBSITE_CORE})?[{BLANK}]*$"
 ALIAS_MAX = column_length(OrganizationAlias.name)
 
 
@@ -35,7 +42,7 @@ def alias_problem(alias: str) -> str | None:
     """Why `alias` cannot be another spelling of an organization (None when it can)."""
     if len(alias) > ALIAS_MAX:
         return str(_l("Each spelling may be at most %(n)d characters.", n=ALIAS_MAX))
-    return None
+    return line_problem(alias)
 
 
 def alias_lines(text: str | None) -> list[str]:

@@ -38,9 +38,9 @@ FOOTER_SIZE = 7.5
 
 
 def send_pdf(document: PDFDocument) -> Response:
-    """The document as a download: application/pdf, an ASCII-safe attachment name (each
-    document's filename() goes through secure_filename; werkzeug quotes and encodes the
-    header), built for this caller (Cache-Control: no-store, like every page, from
+    """The document as a download: application/pdf, a safe attachment name (each
+    document's filename() goes through crm.text.download_stem; werkzeug quotes and encodes
+    the header), built for this caller (Cache-Control: no-store, like every page, from
     crm.security)."""
     response = send_file(io.BytesIO(document.render()), mimetype="application/pdf",
                          as_attachment=True, download_name=document.filename(),
@@ -124,7 +124,9 @@ class PDFDocument:
         return self.title()
 
     def filename(self) -> str:
-        """The download name, ASCII and safe (see crm.reports.routes)."""
+        """The download name, safe in a header and on a disk, in the document's own
+        script where it has one (crm.text.download_stem; werkzeug sends it as RFC 5987
+        `filename*` with an ASCII fallback)."""
         raise NotImplementedError
 
     def story(self) -> list[Flowable]:

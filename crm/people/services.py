@@ -12,18 +12,26 @@ from crm.models import Organization, Person, PipelineStage, Project, ProjectPers
 from crm.reference import is_country, with_codes_normalized
 
 
+def email_problem(email: str | None) -> str | None:
+    """Why `email` is not a contact's address (None when it is, or is empty): the one rule
+    for the pages' form, the API and imports (email-validator's syntax check; no look-up)."""
+    if not email:
+        return None
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        return str(_l("Enter an email address like name@example.com."))
+    return None
+
+
 def _validate(values: dict) -> None:
     errors: dict[str, list[str]] = {}
     if "full_name" in values and not (values["full_name"] or "").strip():
         errors["full_name"] = [str(_l("A name is required."))]
     if values.get("country") and not is_country(values["country"]):
         errors["country"] = [str(_l("Unknown country code."))]
-    email = values.get("email")
-    if email:
-        try:
-            validate_email(email, check_deliverability=False)
-        except EmailNotValidError:
-            errors["email"] = [str(_l("Enter an email address like name@example.com."))]
+    if problem := email_problem(values.get("email")):
+        errors["email"] = [problem]
     org_id = values.get("organization_id")
     if org_id is not None and db.session.get(Organization, org_id) is None:
         errors["organization_id"] = [str(_l("No such organization."))]

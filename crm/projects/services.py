@@ -29,6 +29,8 @@ from crm.reference import is_currency, with_codes_normalized
 from crm.timeline import MemorandumLine, TimelineEntry, project_history
 from crm.postgresql import fixed_limit
 
+STAGE_NOTE_MAX = 2000  # why a project moved, kept in its stage history
+
 STALE_AFTER = timedelta(days=30)
 
 
@@ -163,8 +165,9 @@ def move_to_stage(project: Project, stage: PipelineStage, note: str | None = Non
     """Move `project` to `stage` and keep the move in its history. Moving to the stage it
     is already in changes nothing and returns None."""
     lifecycle.check_version(project, expected_version)
-    if note is not None and len(note) > 2000:
-        raise ValidationFailed({"note": [str(_l("A note may be at most 2000 characters."))]})
+    if note is not None and len(note) > STAGE_NOTE_MAX:
+        raise ValidationFailed({"note": [str(_l("A note may be at most %(n)d characters.",
+                                                n=STAGE_NOTE_MAX))]})
     if stage.id == project.stage_id:
         return None
     old_key = project.stage.key
