@@ -8,6 +8,13 @@ request the viewer is whoever `establish_viewer` found; a request that has none 
 nothing (fail closed). Outside requests (CLI, tests) queries are unrestricted unless
 `viewing_as` says otherwise.
 
+Never reveal existence: a record the viewer may not see answers exactly as one that does
+not exist. The criteria restrict rows of entities; what names a record without being one,
+a foreign key or an association table (a visible memorandum's `project_id`, a visible
+meeting's row in meeting_projects), goes through `refers_to` (filters by id) and
+`shown_id` (ids sent to the reader). tests/test_existence.py checks every route with an
+id, every filter by id and every `*_id` field the API sends.
+
 Archived rows are hidden from every top-level query too, unless a query asks for them
 with `.execution_options(include_archived=True)`.
 """
@@ -143,6 +150,34 @@ def _criteria_for(viewer: Viewer) -> tuple:
         with_loader_criteria(FollowUp, lambda cls: cls.meeting_id.in_(visible_meeting_ids(org)),
                              include_aliases=True),
     )
+
+
+def refers_to(column, model, ident: int) -> sa.ColumnElement[bool]:
+    """WHERE `column` (a foreign key to `model`, or an association table's column such as
+    `meeting_projects.c.project_id`) is `ident`, and the viewer may see that row of
+    `model`: a filter by id. The criteria above restrict the rows of entities, not the
+    foreign keys and association tables that name them; through this a filter by a hidden
+    id matches nothing, exactly as a filter by an id that does not exist. (The subquery is
+    restricted by the criteria of the statement it is part of, like every read.)"""
+    if current_viewer().sees_everything:
+        return column == ident
+    return column.in_(sa.select(model.id).where(model.id == ident))
+
+
+def shown_id(obj, relationship: str) -> int | None:
+    """The id of the row `obj` refers to through the many-to-one `relationship`, or None
+    when the viewer may not see that row (never reveal existence): what the API sends for
+    a reference such as a memorandum's `project_id`. For a viewer who sees everything it
+    is the foreign key itself, at no cost; otherwise the related row is loaded through
+    the access layer (at no cost either, for a list that eager-loads it)."""
+    prop = sa.inspect(type(obj)).relationships[relationship]
+    (column,) = prop.local_columns
+    ident = getattr(obj, prop.parent.get_property_by_column(column).key)
+    if ident is None or current_viewer().sees_everything:
+        return ident
+    # Loaded under the criteria of the query that loaded `obj` (they reach its
+    # relationships), so a row the viewer may not see is not found.
+    return ident if getattr(obj, relationship) is not None else None
 
 
 _not_archived = with_loader_criteria(

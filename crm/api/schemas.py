@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from crm import access
 from crm.models import (CreditRole, Event, FollowUp, Meeting, MeetingOutcome, Memorandum,
                         MemorandumKind, MemorandumParty, MemorandumStatus, MemorandumTerm,
                         Organization, OrganizationKind, PartyRole, Person, PersonRole,
@@ -226,6 +227,19 @@ def LongText(**kwargs) -> OptionalText:  # noqa: N802 - a field factory
 
 def Choice(enum_cls, **kwargs) -> fields.Enum:  # noqa: N802 - a field factory
     return fields.Enum(enum_cls, by_value=fields.String, **kwargs)
+
+
+class VisibleReference(fields.Integer):
+    """A reference to one record (a many-to-one `relationship`), sent as its id: null when
+    there is none, or when it is a record the reader may not see (crm.access.shown_id:
+    never reveal existence)."""
+
+    def __init__(self, relationship: str, **kwargs):
+        super().__init__(dump_only=True, allow_none=True, **kwargs)
+        self.relationship = relationship
+
+    def get_value(self, obj, attr, accessor=None, default=None):
+        return access.shown_id(obj, self.relationship)
 
 
 class ById(Schema):
@@ -579,6 +593,10 @@ class MemorandumPatchSchema(PatchSchema, MemorandumCreateSchema):
 
 
 class MemorandumSchema(RecordSchema, MemorandumCreateSchema, TimestampsSchema):
+    project_id = VisibleReference("project", required=True, metadata={
+        "description": "The project; null when there is none, or when it is not shared "
+                       "with you (a memorandum your organization signed may be about "
+                       "another studio's project)."})
     attachments = fields.List(fields.Nested(AttachmentSchema), dump_only=True, required=True,
                               metadata={"description": "The signed scans (added on the "
                                                        "memorandum's page)."})

@@ -441,9 +441,9 @@ def filtered_meetings(filters: MeetingFilters, of: sa.Select | None = None) -> s
     if filters.person_id:
         stmt = stmt.where(Meeting.id.in_(sa.select(meeting_people.c.meeting_id).where(
             meeting_people.c.person_id == filters.person_id)))
-    if filters.project_id:
+    if filters.project_id:  # a meeting may be visible while a project discussed is not
         stmt = stmt.where(Meeting.id.in_(sa.select(meeting_projects.c.meeting_id).where(
-            meeting_projects.c.project_id == filters.project_id)))
+            access.refers_to(meeting_projects.c.project_id, Project, filters.project_id))))
     if filters.date_from:
         stmt = stmt.where(Meeting.occurred_at >= datetime.combine(filters.date_from, time.min, UTC))
     if filters.date_to:

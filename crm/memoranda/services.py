@@ -29,7 +29,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from crm import audit, lifecycle
+from crm import access, audit, lifecycle
 from crm.errors import ValidationFailed
 from crm.extensions import db
 from crm.models import (Attachment, Event, Memorandum, MemorandumKind, MemorandumParty,
@@ -401,8 +401,8 @@ def _matching(stmt: sa.Select, filters: MemorandumFilters, today: date | None) -
             MemorandumParty.memorandum_id == Memorandum.id,
             MemorandumParty.organization_id == Organization.id,
             Organization.search_text.contains(fold(filters.organization), autoescape=True)))
-    if filters.project_id:
-        stmt = stmt.where(Memorandum.project_id == filters.project_id)
+    if filters.project_id:  # a memorandum may be visible while its project is not
+        stmt = stmt.where(access.refers_to(Memorandum.project_id, Project, filters.project_id))
     elif filters.project:
         stmt = stmt.where(Memorandum.project_id.in_(sa.select(Project.id).where(
             Project.search_text.contains(fold(filters.project), autoescape=True))))
