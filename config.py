@@ -120,7 +120,9 @@ class ProductionConfig(Config):
             )
         # A reset link's host must not come from the request: a forged Host header would
         # mail a victim a link to the attacker's site, carrying the secret.
-        if os.environ.get("CRM_SMTP_URL", "").strip() and not os.environ.get("CRM_BASE_URL", "").strip():
+        mail_without_base = (os.environ.get("CRM_SMTP_URL", "").strip()
+                             and not os.environ.get("CRM_BASE_URL", "").strip())
+        if mail_without_base:
             raise RuntimeError(
                 "CRM_SMTP_URL is set but CRM_BASE_URL is not: set CRM_BASE_URL to the "
                 "address users open the CRM at (e.g. https://crm.example.org), which the "

@@ -49,7 +49,8 @@ class SmtpServer:
         scheme = parts.scheme.lower()
         if scheme not in DEFAULT_PORTS or not parts.hostname:
             raise MailNotSent(
-                f"CRM_SMTP_URL must look like smtp://host:25, smtp+starttls://user:password@host:587 "
+                "CRM_SMTP_URL must look like smtp://host:25, "
+                "smtp+starttls://user:password@host:587 "
                 f"or smtps://user:password@host:465, not {scheme or '(no scheme)'}://…")
         try:
             port = parts.port or DEFAULT_PORTS[scheme]
@@ -108,7 +109,8 @@ def _deliver(server: SmtpServer, msg: EmailMessage) -> None:
                 connection.login(server.username, server.password or "")
             connection.send_message(msg)
     except smtplib.SMTPAuthenticationError:
-        raise MailNotSent("the mail server refused the user name or password in CRM_SMTP_URL") from None
+        raise MailNotSent("the mail server refused the user name or password in "
+                          "CRM_SMTP_URL") from None
     except smtplib.SMTPRecipientsRefused:
         raise MailNotSent("the mail server refused the recipient's address") from None
     except (smtplib.SMTPException, OSError) as error:

@@ -44,6 +44,7 @@ FRAME_LINKS = {
     "dashboard": ("main.dashboard", {}),
     "search": ("main.search", {}),
     "tokens": ("account.tokens", {}),
+    "change_password": ("account.change_password_page", {}),
     "language": ("auth.language", {}),
     "api_docs": ("api_docs.openapi_docs", {}),
     "logout": ("auth.logout", {}),

@@ -166,7 +166,8 @@ def test_admin_new_user_form_refuses_a_common_password_at_the_field(client, db, 
     assert "common passwords" in field_error(html, "password")
     assert input_value(html, "email") == "dana@crm.example"  # the input is kept
     db.session.rollback()
-    assert db.session.scalars(sa.select(User).where(User.email == "dana@crm.example")).first() is None
+    assert db.session.scalars(
+        sa.select(User).where(User.email == "dana@crm.example")).first() is None
 
 
 def test_cli_create_user_follows_the_same_rule(app, db, monkeypatch):
@@ -223,7 +224,8 @@ def test_changing_the_password_ends_the_other_sign_ins_and_the_api_tokens(
         app, client, db, login_as, api_headers):
     user = login_as("staff")
     other_device = app.test_client()
-    assert post_form(other_device, "/login", {"email": user.email, "password": PASSWORD}).status_code == 302
+    signed_in_again = post_form(other_device, "/login", {"email": user.email, "password": PASSWORD})
+    assert signed_in_again.status_code == 302
     token = api_headers(user)
     assert client.get("/api/v1/organizations", headers=token).status_code == 200
 
@@ -273,7 +275,8 @@ def test_forgot_password_journey_by_mail(app, client, db, make_user, mailbox, mo
                      preferred_language="ru")
     token = api_headers(user)
     signed_in = app.test_client()
-    assert post_form(signed_in, "/login", {"email": user.email, "password": PASSWORD}).status_code == 302
+    signed_in_again = post_form(signed_in, "/login", {"email": user.email, "password": PASSWORD})
+    assert signed_in_again.status_code == 302
 
     response = forgot(client, "Dana@CRM.example ")
     assert response.status_code == 302
@@ -445,7 +448,8 @@ def test_invitation_journey_by_mail(app, client, db, login_as, mailbox):
     assert "Әсел Нұрланқызы" in page and "asel@crm.example" in page
     short = post_form(browser, link, {"new_password": "short", "confirm_password": "short"})
     assert "at least 12 characters" in field_error(text(short), "new_password")
-    done = post_form(browser, link, {"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    done = post_form(browser, link,
+                     {"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
     assert done.status_code == 302 and done.headers["Location"] == "/login"
     assert signs_in(app, "asel@crm.example", NEW_PASSWORD)
     assert app.test_client().get(link).status_code == 404  # used up

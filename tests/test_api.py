@@ -735,3 +735,23 @@ def test_a_stage_key_that_does_not_exist_is_refused_on_create(client, staff):
     response = client.post(f"{API}/projects", headers=staff, json={
         "title": "X", "format": "feature", "stage": "negotiating"})
     assert response.get_json()["stage"] == "negotiating"
+
+
+def test_deleting_an_organization_in_use_archives_it_and_its_deals_keep_it(
+        client, db, make_organization, make_project, staff, admin):
+    """DELETE archives (it never removes a row another record refers to): an organization
+    that is party to a deal goes out of the lists, and the deal still names it."""
+    from crm.models import PartyRole
+    kazakhfilm = make_organization()
+    project = make_project(parties=[(kazakhfilm, PartyRole.MAJORITY_COPRODUCER, 60)])
+
+    response = client.delete(f"{API}/organizations/{kazakhfilm.id}",
+                             headers={**staff, "If-Match": f'"{kazakhfilm.version}"'})
+
+    assert response.status_code == 204
+    listed = client.get(f"{API}/organizations", headers=admin).get_json()
+    assert kazakhfilm.id not in [o["id"] for o in listed["items"]]
+    deal = client.get(f"{API}/projects/{project.id}", headers=admin).get_json()
+    assert [p["organization_id"] for p in deal["parties"]] == [kazakhfilm.id]
+    restored = client.post(f"{API}/organizations/{kazakhfilm.id}/restore", headers=admin)
+    assert restored.status_code == 200 and restored.get_json()["name"] == "Kazakhfilm"

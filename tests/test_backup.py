@@ -148,7 +148,8 @@ class MeetingWriter(threading.Thread):
         self.api = app.test_client()
         self.page_client, self.headers = page_client, headers
         self.memo_id, self.person_id, self.owner_id = memo_id, person_id, owner_id
-        self.held, self.stop, self.wrote = threading.Lock(), threading.Event(), threading.Condition()
+        self.held, self.stop = threading.Lock(), threading.Event()
+        self.wrote = threading.Condition()
         self.done, self.errors = 0, []
 
     def run(self) -> None:
@@ -248,7 +249,8 @@ def test_a_backup_taken_while_meetings_are_logged_restores_its_snapshot_exactly(
     originals = file_hashes(upload_dir)
     assert file_hashes(fresh_uploads) == {key: originals[key] for key in seen["files"]}
     with fresh.app_context():
-        recorded = dict(_db.session.execute(sa.select(Attachment.storage_key, Attachment.sha256)).all())
+        recorded = dict(_db.session.execute(
+            sa.select(Attachment.storage_key, Attachment.sha256)).all())
         summaries = _db.session.scalars(sa.select(Meeting.summary)).all()
         _db.session.remove()
         _db.engine.dispose()

@@ -171,3 +171,25 @@ def test_a_line_break_in_next_at_sign_in_goes_to_the_dashboard(client, make_user
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
     assert "X" not in response.headers
+
+
+def test_the_document_s_text_patterns_say_exactly_what_the_server_refuses(app):
+    """The OpenAPI patterns (ECMA-262 classes) and crm.text's rule agree on every
+    character of the Basic Multilingual Plane: in a name, and as a name on its own."""
+    import re
+
+    from crm.text import NON_BLANK_LINE_PATTERN, ONE_LINE_PATTERN, line_problem
+
+    one_line, non_blank = re.compile(ONE_LINE_PATTERN), re.compile(NON_BLANK_LINE_PATTERN)
+    with app.test_request_context():
+        disagree = []
+        for code in range(0x10000):
+            if 0xD800 <= code < 0xE000:  # surrogates are not text (the API refuses them)
+                continue
+            ch = chr(code)
+            refused = line_problem(f"a{ch}b") is not None
+            if refused == bool(one_line.match(f"a{ch}b")):
+                disagree.append(f"U+{code:04X} in a line")
+            if not refused and (ch.strip() == "") == bool(non_blank.match(ch)):
+                disagree.append(f"U+{code:04X} alone")
+    assert disagree == []

@@ -27,7 +27,8 @@ class RevokeTokenForm(FlaskForm):
 class SetPasswordForm(FlaskForm):
     """Choosing a password through a reset link or an invitation."""
 
-    new_password = PasswordField(_l("New password"), [DataRequired(), Length(max=passwords.MAX_LENGTH)],
+    new_password = PasswordField(_l("New password"),
+                                 [DataRequired(), Length(max=passwords.MAX_LENGTH)],
                                  description=NEW_PASSWORD_HELP,
                                  render_kw={"autocomplete": "new-password", "autofocus": True})
     confirm_password = PasswordField(_l("New password again"),
@@ -39,8 +40,10 @@ class SetPasswordForm(FlaskForm):
 class ChangePasswordForm(SetPasswordForm):
     current_password = PasswordField(_l("Current password"),
                                      [DataRequired(), Length(max=passwords.MAX_LENGTH)],
-                                     render_kw={"autocomplete": "current-password", "autofocus": True})
-    new_password = PasswordField(_l("New password"), [DataRequired(), Length(max=passwords.MAX_LENGTH)],
+                                     render_kw={"autocomplete": "current-password",
+                                                "autofocus": True})
+    new_password = PasswordField(_l("New password"),
+                                 [DataRequired(), Length(max=passwords.MAX_LENGTH)],
                                  description=NEW_PASSWORD_HELP,
                                  render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("Change password"))

@@ -25,7 +25,8 @@ class UserForm(OrganizationByName, FlaskForm):
     # The least privileged role unless the administrator picks another.
     role = EnumField(_l("Role"), Role, default=LOWEST_ROLE.value, description=ROLE_HELP)
     organization = OrganizationNameField(description=ORGANIZATION_HELP)
-    password = PasswordField(_l("Password"), validators=[Optional(), Length(max=passwords.MAX_LENGTH)],
+    password = PasswordField(_l("Password"),
+                             validators=[Optional(), Length(max=passwords.MAX_LENGTH)],
                              description=_l("At least %(n)d characters; not a common password.",
                                             n=passwords.MIN_LENGTH),
                              render_kw={"autocomplete": "new-password"})

@@ -107,8 +107,7 @@ def sign_out_everywhere(user: User) -> int:
     db.session.execute(sa.update(User).where(User.id == user.id)
                        .values(session_token=new_session_token()))
     revoked = _end_sign_ins_and_tokens(user)
-    audit.record("logout_everywhere", user, {"tokens_revoked": [None, revoked]} if revoked else None,
-                 actor=user)
+    audit.record("logout_everywhere", user, _revoked(revoked), actor=user)
     return revoked
 
 
@@ -153,7 +152,8 @@ def change_password(user: User, current: str | None, new: str | None,
     if not user.check_password(current or ""):
         # Kept although the form comes back refused (its transaction is rolled back).
         keep_even_if_refused(lambda: audit.record("password_change_failed", user, actor=user))
-        raise ValidationFailed({"current_password": [str(_l("This is not your current password."))]})
+        raise ValidationFailed(
+            {"current_password": [str(_l("This is not your current password."))]})
     check_new_password(new, confirmation, user)
     if new == current:
         raise ValidationFailed({"new_password": [str(_l(

@@ -20,6 +20,7 @@ __all__ = [
     "Memorandum", "MemorandumKind", "MemorandumParty", "MemorandumStatus", "MemorandumTerm",
     "Organization", "OrganizationAlias", "OrganizationKind", "PartyRole", "Person", "PersonRole",
     "PipelineStage", "Project", "ProjectFormat", "ProjectParty", "ProjectPerson", "ProjectStatus",
-    "LOWEST_ROLE", "PasswordToken", "PasswordTokenPurpose", "Role", "STAGE_KEYS", "SignIn", "StageChange", "stage_name", "User", "fold", "meeting_organizations",
+    "LOWEST_ROLE", "PasswordToken", "PasswordTokenPurpose", "Role", "STAGE_KEYS", "SignIn",
+    "StageChange", "stage_name", "User", "fold", "meeting_organizations",
     "meeting_people", "meeting_projects", "utcnow",
 ]

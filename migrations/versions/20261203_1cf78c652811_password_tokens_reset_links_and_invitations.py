@@ -24,11 +24,14 @@ def upgrade():
     op.create_table('password_tokens',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('purpose', sa.Enum('reset', 'invitation', name='password_token_purpose', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('purpose', sa.Enum('reset', 'invitation', name='password_token_purpose',
+                                 native_enum=False, create_constraint=True, length=32),
+              nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_password_tokens_user_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'],
+                            name=op.f('fk_password_tokens_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_password_tokens')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_password_tokens_token_hash'))
     )
