@@ -23,6 +23,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm import lazyload
 
 from crm import access, lifecycle
+from crm.errors import InUse
 from crm.extensions import db
 from crm.forms import submit
 from crm.postgresql import fixed_limit
@@ -46,6 +47,7 @@ class RecordPages:
     prefill: Callable[[FlaskForm], None] | None = None  # a new record's form from the query
     detail_template: str | None = None  # the record's page, if it is served here
     detail_context: Callable[[Any], dict] | None = None  # what else that page shows
+    archive: Callable[[Any], None] = lifecycle.archive  # may refuse with InUse
 
     def register(self, bp: Blueprint) -> None:
         """`/<id>` (for everyone signed in, when there is a `detail_template`), then `/new`,
@@ -97,7 +99,11 @@ class RecordPages:
 
     def archive_page(self, **ids):
         record = access.get_or_404(self.model, ids[self.id_arg])
-        lifecycle.archive(record)
+        try:
+            self.archive(record)
+        except InUse as refused:
+            flash(refused.reason, "danger")
+            return self._to_detail(record)
         flash(self.archived(record), "info")
         return redirect(url_for(".index"))
 

@@ -15,6 +15,15 @@ class ValidationFailed(Exception):
         self.errors = errors
 
 
+class InUse(Exception):
+    """The record cannot go: live records still refer to it. `reason` says which (HTML: a
+    message on its page; API: 409 with it as the detail)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 class StaleObject(Exception):
     """The object was changed by someone else since the caller read `version`."""
 

@@ -175,6 +175,21 @@ def test_archive_hides_and_admin_restore_brings_back(app, client, db, login_as, 
     assert sorted(actions) == ["archive", "restore"]
 
 
+def test_an_organization_a_live_deal_counts_on_is_not_archived(client, db, login_as,
+                                                               make_organization, make_project):
+    from crm.models import PartyRole
+    org = make_organization()
+    make_project(parties=[(org, PartyRole.MAJORITY_COPRODUCER, 60)])
+    login_as("staff")
+
+    response = post_form(client, f"/organizations/{org.id}/archive", {},
+                         page=f"/organizations/{org.id}", follow_redirects=True)
+
+    page = text(response)
+    assert "is a party to deals that are not archived (The Horse Thieves)" in page
+    assert client.get(f"/organizations/{org.id}").status_code == 200  # still there
+
+
 def test_archive_needs_post_and_csrf(client, db, login_as, make_organization):
     org = make_organization()
     login_as("staff")

@@ -20,7 +20,7 @@ from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from crm.api.messages import translate
-from crm.errors import StaleObject, ValidationFailed
+from crm.errors import InUse, StaleObject, ValidationFailed
 from crm.extensions import db
 
 PROBLEM_MIMETYPE = "application/problem+json"
@@ -194,6 +194,11 @@ def register_problem_handlers(bp) -> None:
         db.session.rollback()
         return problem(422, errors={field: [str(m) for m in messages]
                                     for field, messages in failure.errors.items()})
+
+    @bp.errorhandler(InUse)
+    def _in_use(refused: InUse):
+        db.session.rollback()
+        return problem(409, refused.reason)
 
     @bp.errorhandler(StaleObject)
     def _stale(stale: StaleObject):

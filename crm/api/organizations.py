@@ -9,8 +9,8 @@ from crm.api.resources import (archive_method, changed, changing, checked_versio
 from crm.api.schemas import (OrganizationCreateSchema, OrganizationPage, OrganizationPatchSchema,
                              OrganizationQuery, OrganizationSchema)
 from crm.models import Organization
-from crm.organizations.services import (create_organization, find_organizations,
-                                        update_organization)
+from crm.organizations.services import (archive_organization, create_organization,
+                                        find_organizations, update_organization)
 
 TAGS = ["organizations"]
 
@@ -47,7 +47,9 @@ class OrganizationItem(MethodView):
 
     delete = archive_method(Organization, """Archive an organization
 
-        It disappears from lists and searches; an administrator can restore it.""")
+        It disappears from lists and searches; an administrator can restore it. While a
+        deal that is not archived has it as a party, the answer is 409, naming the deals.""",
+                            archive=archive_organization, refusable=True)
 
 
 restore_route("/organizations/<int:id>/restore", "organization_restore", TAGS, Organization,

@@ -141,16 +141,18 @@ def changing(model, schema, body_schema, *statuses: int):
     return decorator
 
 
-def archive_method(model, doc: str, archive: Callable = lifecycle.archive):
+def archive_method(model, doc: str, archive: Callable = lifecycle.archive,
+                   refusable: bool = False):
     """A record view's DELETE: archive it (editors; the version is optional), 204. `doc`
-    is the OpenAPI summary, a blank line and the description."""
+    is the OpenAPI summary, a blank line and the description. `refusable`: `archive` may
+    refuse with crm.errors.InUse (409, documented)."""
     def delete(self, obj):
         archive(obj, optional_version(obj))
         stored()
         return no_content()
     delete.__doc__ = doc
     delete = guarded(model, may=access.can_edit)(delete)
-    delete = documents(403, 404, 412)(delete)
+    delete = documents(403, 404, 412, *((409,) if refusable else ()))(delete)
     delete = bp.doc(parameters=[IF_MATCH_OPTIONAL])(delete)
     return bp.response(204)(delete)
 

@@ -7,8 +7,9 @@ from crm.crud import RecordPages, list_filters, page_of
 from crm.models import Organization, OrganizationKind
 from crm.organizations import bp
 from crm.organizations.forms import OrganizationForm
-from crm.organizations.services import (create_organization, find_organizations, list_rows,
-                                        organization_page, update_organization)
+from crm.organizations.services import (archive_organization, create_organization,
+                                        find_organizations, list_rows, organization_page,
+                                        update_organization)
 from crm.timeline import organization_timeline
 
 
@@ -29,6 +30,7 @@ def _show_aliases(form: OrganizationForm, org: Organization) -> None:
 RecordPages(
     Organization, "organization_id", OrganizationForm, "organizations/form.html", "org",
     create=create_organization, update=update_organization, show=_show_aliases,
+    archive=archive_organization,
     detail_template="organizations/detail.html",
     detail_context=lambda org: {"page": organization_page(org),
                                 "timeline": organization_timeline(org)},

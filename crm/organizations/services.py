@@ -9,10 +9,11 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from crm import lifecycle
-from crm.errors import ValidationFailed
+from crm.errors import InUse, ValidationFailed
 from crm.extensions import db
-from crm.models import (Organization, OrganizationAlias, OrganizationKind, Person, PipelineStage,
-                        Project, ProjectParty, fold, stage_name)
+from crm.models import (Memorandum, MemorandumParty, Organization, OrganizationAlias,
+                        OrganizationKind, Person, PipelineStage, Project, ProjectParty, fold,
+                        stage_name)
 from crm.models.base import column_length
 from crm.reference import is_country, with_codes_normalized
 from crm.postgresql import fixed_limit
@@ -99,6 +100,29 @@ def update_organization(org: Organization, values: dict, expected_version=None) 
         if org.alias_names != before:
             alias_change["aliases"] = [before, org.alias_names]
     return lifecycle.update(org, values, extra_changes=alias_change)
+
+
+def archive_organization(org: Organization, expected_version=None) -> None:
+    """Archive `org`, unless a deal that is not archived still has it as a party: an
+    archived party would drop out of lists and type-ahead while the deal still counts on
+    it. The reason names the deals (a few of them), for the user to archive or change."""
+    deals = db.session.scalars(
+        sa.select(Project.title).join(ProjectParty, ProjectParty.project_id == Project.id)
+        .where(ProjectParty.organization_id == org.id, Project.archived_at.is_(None))
+        .union(sa.select(Memorandum.reference)
+               .join(MemorandumParty, MemorandumParty.memorandum_id == Memorandum.id)
+               .where(MemorandumParty.organization_id == org.id,
+                      Memorandum.archived_at.is_(None)))
+        .limit(IN_USE_NAMED + 1)).all()
+    if deals:
+        named = ", ".join(deals[:IN_USE_NAMED]) + (", …" if len(deals) > IN_USE_NAMED else "")
+        raise InUse(str(_l("“%(name)s” is a party to deals that are not archived (%(deals)s): "
+                           "archive them, or take it out of them, first.",
+                           name=org.name, deals=named)))
+    lifecycle.archive(org, expected_version)
+
+
+IN_USE_NAMED = 3  # the deals a refusal to archive names
 
 
 def find_organizations(q: str | None = None, *, kind=None, country=None,
