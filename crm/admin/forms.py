@@ -17,7 +17,9 @@ ORGANIZATION_HELP = _l("An executive linked to an organization sees only the dea
                        "party to.")
 
 
-class UserForm(OrganizationByName, FlaskForm):
+class _Account(OrganizationByName, FlaskForm):
+    """Who a user is, the same on the new-user, edit and invitation forms."""
+
     email = EmailField(_l("Email"), validators=[
         DataRequired(), Length(max=column_length(User.email)),
         Email(message=_l("Enter an email address like name@example.com."))])
@@ -25,6 +27,9 @@ class UserForm(OrganizationByName, FlaskForm):
     # The least privileged role unless the administrator picks another.
     role = EnumField(_l("Role"), Role, default=LOWEST_ROLE.value, description=ROLE_HELP)
     organization = OrganizationNameField(description=ORGANIZATION_HELP)
+
+
+class UserForm(_Account):
     password = PasswordField(_l("Password"),
                              validators=[Optional(), Length(max=passwords.MAX_LENGTH)],
                              description=_l("At least %(n)d characters; not a common password.",
@@ -44,15 +49,9 @@ class UserForm(OrganizationByName, FlaskForm):
                 "preferred_language": self.preferred_language.data}
 
 
-class InviteForm(OrganizationByName, FlaskForm):
+class InviteForm(_Account):
     """A new user who chooses their own password through a link mailed to them."""
 
-    email = EmailField(_l("Email"), validators=[
-        DataRequired(), Length(max=column_length(User.email)),
-        Email(message=_l("Enter an email address like name@example.com."))])
-    name = TextField(_l("Name"), column_length(User.name), [DataRequired()])
-    role = EnumField(_l("Role"), Role, default=LOWEST_ROLE.value, description=ROLE_HELP)
-    organization = OrganizationNameField(description=ORGANIZATION_HELP)
     preferred_language = SelectField(_l("Language"), choices=as_choices(LANGUAGES.items()),
                                      default=DEFAULT,
                                      description=_l("The invitation is written in it."))
